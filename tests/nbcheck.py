@@ -1,0 +1,218 @@
+"""Static checks of the book's notebooks, shared by the tests and usable on any file.
+
+Each check returns a list of problems, each naming the file and the cell, so a
+failing test says exactly where to look.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tokenize
+from pathlib import Path
+
+import book
+
+VOLATILE = [
+    (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "a memory address"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}"), "a timestamp"),
+    (re.compile(r"(/tmp/|/var/folders/|\\AppData\\Local\\Temp)"), "a temporary path"),
+    (re.compile(r"\b\d+(\.\d+)?\s?(ms|µs|us|ns|sec|seconds)\b|\bit/s\b|\bs/it\b"), "a timing"),
+    (re.compile(r"/work/|/home/\w+|/root/"), "a local path"),
+]
+IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "nbval-ignore-output")
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(book.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def where(path: Path, index: int) -> str:
+    return f"{rel(path)} cell {index}"
+
+
+def output_text(out: dict) -> str:
+    if "text" in out:
+        t = out["text"]
+        return "".join(t) if isinstance(t, list) else t
+    parts = []
+    for mime, value in out.get("data", {}).items():
+        if mime.startswith("text/") or mime.endswith("+json"):
+            parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
+def ignores_output(cell: dict) -> bool:
+    return "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []) or (
+        "NBVAL_IGNORE_OUTPUT" in book.source(cell)
+    )
+
+
+def hygiene(path: Path) -> list[str]:
+    """Executed cells, stored outputs, no stderr/errors, no volatile text, bootstrap, set-up."""
+    nb = load(path)
+    problems = []
+    lang = path.parent.name
+    cells = book.code_cells(nb)
+    if not cells:
+        return [f"{rel(path)}: no code cells"]
+    first_i, first = cells[0]
+    if book.source(first) != book.bootstrap_source():
+        problems.append(
+            f"{where(path, first_i)}: first code cell is not the Colab bootstrap cell built from "
+            "_config.yml (run `python tools/book.py bootstrap`)"
+        )
+    if first.get("metadata", {}).get("cellView") != "form":
+        problems.append(f'{where(path, first_i)}: bootstrap cell needs metadata "cellView": "form"')
+    if first.get("outputs"):
+        problems.append(f"{where(path, first_i)}: bootstrap cell must print nothing outside Colab")
+    setups = [(i, c) for i, c in cells if "rnnbook.setup(" in book.source(c)]
+    if len(cells) < 2 or "rnnbook.setup(" not in book.source(cells[1][1]):
+        problems.append(f"{rel(path)}: second code cell must call rnnbook.setup(lang=...)")
+    if len(setups) != 1:
+        problems.append(f"{rel(path)}: expected exactly one rnnbook.setup call, found {len(setups)}")
+    for i, c in setups:
+        if f'rnnbook.setup(lang="{lang}"' not in book.source(c):
+            problems.append(f'{where(path, i)}: set-up call must be rnnbook.setup(lang="{lang}", ...)')
+    for n, (i, cell) in enumerate(cells):
+        src = book.source(cell)
+        if not src.strip():
+            problems.append(f"{where(path, i)}: empty code cell")
+            continue
+        if cell.get("execution_count") is None:
+            problems.append(f"{where(path, i)}: not executed (nbval would not check it)")
+        for out in cell.get("outputs", []):
+            if out.get("name") == "stderr":
+                problems.append(f"{where(path, i)}: stderr in stored output: {output_text(out)[:120]!r}")
+            if out.get("output_type") == "error":
+                problems.append(f"{where(path, i)}: stored error output ({out.get('ename')})")
+            if not ignores_output(cell):
+                text = output_text(out)
+                for rx, what in VOLATILE:
+                    m = rx.search(text)
+                    if m:
+                        problems.append(f"{where(path, i)}: output contains {what}: {m.group(0)!r}")
+        if ignores_output(cell):
+            comment = [l for l in src.splitlines() if l.strip().startswith("#") and not any(k in l for k in IGNORE_MARKERS)]
+            if not comment:
+                problems.append(f"{where(path, i)}: output ignored by nbval without a comment saying why")
+            follow = cells[n + 1][1] if n + 1 < len(cells) else None
+            if follow is None or "assert" not in book.source(follow):
+                problems.append(f"{where(path, i)}: output ignored by nbval but the next code cell asserts nothing")
+    return problems
+
+
+def _normalise_code(src: str) -> list[str]:
+    """Token stream of a cell with comments dropped and every string literal blanked."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    python = TransformerManager().transform_cell(src)
+    out = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
+        return [f"<untokenizable: {exc}>"]
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING}
+    fstring = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, n)}
+    for tok in tokens:
+        if tok.type in skip:
+            continue
+        if tok.type == tokenize.STRING or tok.type in fstring:
+            if out and out[-1] == "'…'":
+                continue
+            out.append("'…'")
+        else:
+            out.append(f"{tok.start[0]}:{tok.string}" if tok.type == tokenize.NEWLINE else tok.string)
+    return [t.split(":", 1)[1] if t[:1].isdigit() and ":" in t else t for t in out]
+
+
+def headings(nb: dict) -> list[int]:
+    levels = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        in_fence = False
+        for line in book.source(cell).splitlines():
+            if line.lstrip().startswith("```"):
+                in_fence = not in_fence
+            m = re.match(r"^(#{1,6})\s", line)
+            if m and not in_fence:
+                levels.append(len(m.group(1)))
+    return levels
+
+
+def twins(ko: Path, en: Path) -> list[str]:
+    """Same code cells in the same order (comments and strings aside), same heading structure."""
+    a, b = load(ko), load(en)
+    problems = []
+    ca, cb = book.code_cells(a), book.code_cells(b)
+    if len(ca) != len(cb):
+        problems.append(f"{ko.name}: {len(ca)} code cells in ko, {len(cb)} in en")
+    for (ia, x), (ib, y) in zip(ca, cb):
+        ta, tb = _normalise_code(book.source(x)), _normalise_code(book.source(y))
+        if ta != tb:
+            k = next((k for k, (p, q) in enumerate(zip(ta, tb)) if p != q), min(len(ta), len(tb)))
+            ctx_a = " ".join(ta[max(0, k - 4) : k + 4])
+            ctx_b = " ".join(tb[max(0, k - 4) : k + 4])
+            problems.append(
+                f"code differs between {where(ko, ia)} and {where(en, ib)} (comments and strings aside): "
+                f"ko `{ctx_a}` vs en `{ctx_b}`"
+            )
+    ha, hb = headings(a), headings(b)
+    if ha != hb:
+        problems.append(f"{ko.name}: heading levels differ: ko {ha} vs en {hb}")
+    return problems
+
+
+def glossary_variants(path: Path) -> dict[str, str]:
+    """{forbidden variant: canonical term} from the Korean glossary's one table."""
+    variants = {}
+    header_seen = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| 개념 (English) | 표준 용어 | 쓰지 않는 표현 |"):
+            header_seen = True
+            continue
+        if not header_seen or not line.startswith("|"):
+            continue
+        cols = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cols) < 3 or set(cols[0]) <= set("-: "):
+            continue
+        for v in re.split(r"[,，]", cols[2]):
+            v = v.strip().strip("`").strip()
+            if v and v not in {"—", "-"}:
+                variants[v] = cols[1]
+    if not header_seen:
+        raise AssertionError(f"{path}: no table with header '| 개념 (English) | 표준 용어 | 쓰지 않는 표현 |'")
+    return variants
+
+
+def glossary_violations(path: Path, variants: dict[str, str]) -> list[str]:
+    """Every place a Korean page uses a variant the glossary rules out."""
+    problems = []
+    if path.suffix == ".ipynb":
+        nb = load(path)
+        pieces = []
+        for i, cell in enumerate(nb["cells"]):
+            src = book.source(cell)
+            if cell["cell_type"] == "code":
+                strings = re.findall(r"#.*|\"[^\"\n]*\"|'[^'\n]*'", src)
+                outputs = [output_text(o) for o in cell.get("outputs", [])]
+                src = "\n".join(strings + outputs)
+            pieces.append((f"{where(path, i)}", src))
+    else:
+        pieces = [(str(rel(path)), path.read_text(encoding="utf-8"))]
+        if path.name == "glossary.md":
+            return []
+    for loc, text in pieces:
+        for variant, canonical in variants.items():
+            if variant in text:
+                problems.append(f"{loc}: uses '{variant}' — the glossary's term is '{canonical}'")
+    return problems

@@ -1,0 +1,198 @@
+"""The book's notebook conventions (DESIGN.md), checked on the files as they are.
+
+Each failure message names the file and the cell. The last tests break a copy
+of a real notebook on purpose and check that the checks notice.
+"""
+
+import copy
+import json
+import re
+
+import pytest
+
+import book
+import nbcheck
+
+KO, EN = book.notebooks("ko"), book.notebooks("en")
+ALL = KO + EN
+GLOSSARY_KO = book.ROOT / "chapters" / "ko" / "glossary.md"
+GLOSSARY_EN = book.ROOT / "chapters" / "en" / "glossary.md"
+
+
+def _ids(paths):
+    return [f"{p.parent.name}/{p.name}" for p in paths]
+
+
+def test_there_are_chapters():
+    assert KO and EN, "no notebooks under chapters/ko and chapters/en"
+
+
+def test_every_notebook_has_a_twin():
+    ko, en = {p.name for p in KO}, {p.name for p in EN}
+    missing = [f"chapters/en/{n}" for n in sorted(ko - en)] + [f"chapters/ko/{n}" for n in sorted(en - ko)]
+    assert not missing, "missing twin: " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
+def test_hygiene(path):
+    problems = nbcheck.hygiene(path)
+    assert not problems, "\n".join(problems)
+
+
+PAIRS = [(k, book.ROOT / "chapters" / "en" / k.name) for k in KO if (book.ROOT / "chapters" / "en" / k.name).exists()]
+
+
+@pytest.mark.parametrize("ko,en", PAIRS, ids=[p[0].name for p in PAIRS])
+def test_twins_have_the_same_code_and_headings(ko, en):
+    problems = nbcheck.twins(ko, en)
+    assert not problems, "\n".join(problems)
+
+
+def test_toc_lists_every_page_in_both_languages_in_the_same_order():
+    toc = (book.ROOT / "_toc.yml").read_text(encoding="utf-8")
+    files = re.findall(r"file:\s*(\S+)", toc)
+    ko = [f.split("/", 2)[2] for f in files if f.startswith("chapters/ko/")]
+    en = [f.split("/", 2)[2] for f in files if f.startswith("chapters/en/")]
+    assert ko == en, f"toc order differs: ko {ko} vs en {en}"
+    on_disk = sorted(p.stem for p in KO)
+    assert sorted(n for n in ko if not n.startswith("glossary")) == on_disk, "a notebook is missing from _toc.yml"
+
+
+def test_glossaries_list_the_same_concepts():
+    ko_rows = [l for l in GLOSSARY_KO.read_text(encoding="utf-8").splitlines() if l.startswith("| ")]
+    en_rows = [l for l in GLOSSARY_EN.read_text(encoding="utf-8").splitlines() if l.startswith("| ")]
+    assert len(ko_rows) == len(en_rows), f"{len(ko_rows)} rows in ko glossary, {len(en_rows)} in en"
+    assert len(ko_rows) > 20
+
+
+KO_PAGES = KO + [p for p in (book.ROOT / "chapters" / "ko").glob("*.md")]
+
+
+@pytest.mark.parametrize("path", KO_PAGES, ids=_ids(KO_PAGES))
+def test_korean_pages_use_the_glossary_terms(path):
+    variants = nbcheck.glossary_variants(GLOSSARY_KO)
+    assert len(variants) >= 15, "the glossary lists too few variants to enforce"
+    problems = nbcheck.glossary_violations(path, variants)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_canonical_term_contains_a_forbidden_variant():
+    variants = nbcheck.glossary_variants(GLOSSARY_KO)
+    clashes = [(v, c) for v, c in variants.items() for c2 in set(variants.values()) if v in c2]
+    assert not clashes, f"forbidden variants inside canonical terms: {clashes}"
+
+
+def test_bootstrap_installs_from_the_configured_repository():
+    url = book.repository_url()
+    assert url.startswith("https://github.com/")
+    assert f"git+{url}@main" in book.bootstrap_source()
+    config = (book.ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert re.search(r"^\s+branch:\s*main\s*$", config, re.M), "_config.yml repository.branch must be main"
+    for path in ALL:
+        first = book.code_cells(nbcheck.load(path))[0][1]
+        assert f"git+{url}@main" in book.source(first), f"{path.name}: bootstrap installs from elsewhere"
+
+
+# --- the checks above must be able to fail -------------------------------------------------
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """A copy of a real Korean/English pair in a temporary chapters/ tree."""
+    if not KO:
+        pytest.skip("no notebooks yet")
+    src_ko = KO[0]
+    src_en = book.ROOT / "chapters" / "en" / src_ko.name
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "en").mkdir()
+    ko, en = tmp_path / "ko" / src_ko.name, tmp_path / "en" / src_ko.name
+    ko.write_text(src_ko.read_text(encoding="utf-8"), encoding="utf-8")
+    en.write_text(src_en.read_text(encoding="utf-8"), encoding="utf-8")
+    return ko, en
+
+
+def _edit(path, fn):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    fn(nb)
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+def _last_code(nb):
+    return book.code_cells(nb)[-1]
+
+
+def test_clean_copy_passes(sample):
+    ko, en = sample
+    assert nbcheck.hygiene(ko) == [] and nbcheck.twins(ko, en) == []
+
+
+def test_detects_unexecuted_cell(sample):
+    ko, _ = sample
+    _edit(ko, lambda nb: _last_code(nb)[1].update(execution_count=None))
+    i = _last_code(nbcheck.load(ko))[0]
+    assert any(f"cell {i}: not executed" in p and ko.name in p for p in nbcheck.hygiene(ko))
+
+
+def test_detects_stderr(sample):
+    ko, _ = sample
+    out = {"output_type": "stream", "name": "stderr", "text": "UserWarning: Glyph 54616 missing\n"}
+    _edit(ko, lambda nb: _last_code(nb)[1]["outputs"].append(out))
+    i = _last_code(nbcheck.load(ko))[0]
+    assert any(f"cell {i}: stderr" in p for p in nbcheck.hygiene(ko))
+
+
+def test_detects_volatile_output(sample):
+    ko, _ = sample
+    out = {"output_type": "stream", "name": "stdout", "text": "<object at 0x7f3a2b1c9d00>\n"}
+    _edit(ko, lambda nb: _last_code(nb)[1]["outputs"].append(out))
+    assert any("memory address" in p for p in nbcheck.hygiene(ko))
+
+
+def test_detects_code_mismatch_between_twins(sample):
+    ko, en = sample
+
+    def change(nb):
+        cell = _last_code(nb)[1]
+        cell["source"] = book.source(cell) + "\nextra = 1 + 1"
+
+    _edit(en, change)
+    problems = nbcheck.twins(ko, en)
+    i = _last_code(nbcheck.load(en))[0]
+    assert any(f"cell {i}" in p and "code differs" in p for p in problems), problems
+
+
+def test_comments_and_strings_may_differ_between_twins(sample):
+    ko, en = sample
+
+    def translate(nb):
+        cell = _last_code(nb)[1]
+        cell["source"] = "# 한국어 주석\n" + book.source(cell) + '\nlabel = "다른 글"'
+
+    def english(nb):
+        cell = _last_code(nb)[1]
+        cell["source"] = book.source(cell) + '\nlabel = "other words"  # a comment'
+
+    _edit(ko, translate)
+    _edit(en, english)
+    assert nbcheck.twins(ko, en) == []
+
+
+def test_detects_glossary_variant(sample):
+    ko, _ = sample
+    variants = nbcheck.glossary_variants(GLOSSARY_KO)
+    bad = next(iter(variants))
+    _edit(ko, lambda nb: nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": f"이 {bad}는 틀린 표현이다."}))
+    problems = nbcheck.glossary_violations(ko, variants)
+    assert any(bad in p and ko.name in p and "cell" in p for p in problems)
+
+
+def test_detects_missing_setup_and_bootstrap(sample):
+    ko, _ = sample
+
+    def drop(nb):
+        for i, _c in book.code_cells(nb)[:2][::-1]:
+            del nb["cells"][i]
+
+    _edit(ko, drop)
+    problems = nbcheck.hygiene(ko)
+    assert any("bootstrap" in p for p in problems) and any("rnnbook.setup" in p for p in problems)

@@ -1,0 +1,90 @@
+"""The built book, read as files: links, anchors, languages, Colab buttons.
+
+Needs the book built (scripts/build_book.sh; scripts/test.sh builds it first).
+"""
+
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+import book
+import builtsite as built
+from conftest import require_or_skip
+
+COLAB = "https://colab.research.google.com/github/"
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    if not (built.HTML / "index.html").exists():
+        require_or_skip("the book is not built (run scripts/build_book.sh)")
+    return {p: built.Page(p) for p in built.pages()}
+
+
+def _chapter_pages(parsed, lang):
+    return [p for p in parsed if p.parent == built.HTML / "chapters" / lang]
+
+
+def test_every_toc_page_was_built(parsed):
+    for nb in book.notebooks():
+        html = built.HTML / nb.relative_to(book.ROOT).with_suffix(".html")
+        assert html in parsed, f"{nb.name}: no page {html.relative_to(built.HTML)}"
+
+
+def test_internal_links_and_anchors_resolve(parsed):
+    broken = []
+    for path, page in parsed.items():
+        for href, _ in page.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = path if not parts.path else (path.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            rel = path.relative_to(built.HTML)
+            if not target.exists():
+                broken.append(f"{rel}: link to missing {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else built.Page(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{rel}: anchor #{parts.fragment} not found in {target.name}")
+    assert not broken, "\n".join(broken[:40])
+
+
+@pytest.mark.parametrize("lang", book.LANGS)
+def test_html_lang_is_the_page_language(parsed, lang):
+    pages = _chapter_pages(parsed, lang)
+    assert pages
+    wrong = [f"{p.name}: lang={parsed[p].lang!r}" for p in pages if parsed[p].lang != lang]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("lang", book.LANGS)
+def test_every_page_links_to_its_twin(parsed, lang):
+    other = {"ko": "en", "en": "ko"}[lang]
+    for p in _chapter_pages(parsed, lang):
+        twins = [h for h, a in parsed[p].links if "rnnbook-twin" in (a.get("class") or "")]
+        assert len(twins) == 1, f"{p.name}: {len(twins)} language links"
+        target = (p.parent / twins[0]).resolve()
+        assert target == built.HTML / "chapters" / other / p.name, f"{p.name}: twin link goes to {twins[0]}"
+        assert parsed[target].lang == other
+
+
+def test_colab_buttons_point_at_the_notebook_on_main(parsed):
+    owner_repo = book.repository_url().removeprefix("https://github.com/")
+    for nb in book.notebooks():
+        rel = nb.relative_to(book.ROOT).as_posix()
+        page = parsed[built.HTML / nb.relative_to(book.ROOT).with_suffix(".html")]
+        colab = sorted({h for h, _ in page.links if h.startswith(COLAB)})
+        want = f"{COLAB}{owner_repo}/blob/main/{rel}"
+        assert colab == [want], f"{rel}: Colab links {colab}, expected [{want}]"
+        assert (book.ROOT / rel).exists()
+
+
+def test_korean_pages_show_korean_theme_labels(parsed):
+    ko = _chapter_pages(parsed, "ko")[0]
+    en = built.HTML / "chapters" / "en" / ko.name
+    ko_text, en_text = ko.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
+    assert "목차" in ko_text and "목차" not in en_text, "table-of-contents label not localised"
+    assert "검색" in ko_text and "Search" in en_text
