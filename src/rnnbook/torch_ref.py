@@ -1,0 +1,547 @@
+"""PyTorch RNN, LSTM and GRU written from their equations with plain tensor operations.
+
+Drop-in twins of ``torch.nn.RNNCell``, ``LSTMCell``, ``GRUCell``, ``RNN``, ``LSTM`` and
+``GRU``: the same constructor arguments, parameter names, initialisation, call signatures
+and return shapes, so ``load_state_dict`` works in both directions. Nothing here calls
+``torch.nn``'s recurrent modules or their fused kernels; every gate is a matmul, a sigmoid
+or a tanh that the chapters show. autograd differentiates it.
+
+Parameter layout (PyTorch's): ``weight_ih (G*H, I)``, ``weight_hh (G*H, H)``,
+``bias_ih (G*H,)``, ``bias_hh (G*H,)`` with G = 1 (RNN), 4 (LSTM, gates i, f, g, o),
+3 (GRU, gates r, z, n). Every parameter starts as U(-1/sqrt(H), 1/sqrt(H)), drawn in
+the same order as ``torch.nn`` so the same seed gives the same weights.
+
+Not implemented (they raise ``NotImplementedError``): dropout between layers,
+``bidirectional=True``, LSTM ``proj_size > 0``, ``PackedSequence`` inputs.
+
+References:
+- PyTorch documentation, "Recurrent Layers":
+  https://pytorch.org/docs/stable/nn.html#recurrent-layers
+- Elman (1990), "Finding structure in time", Cognitive Science 14(2).
+- Hochreiter & Schmidhuber (1997), "Long short-term memory", Neural Computation 9(8);
+  Gers, Schmidhuber & Cummins (2000), "Learning to forget" (the forget gate).
+- Cho et al. (2014), arXiv:1406.1078 (the GRU).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import torch
+from torch import Tensor, nn
+
+__all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
+
+_NONLINEARITIES = ("tanh", "relu")
+
+
+# The three recurrences. ``gi = W_ih x + b_ih`` comes in precomputed so that a
+# sequence module can project every time step's input in one matmul.
+
+
+def _affine(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    """``x @ weight.T + bias``: x (N, K), weight (M, K), bias (M,) or None -> (N, M)."""
+    if bias is None:
+        return x @ weight.t()
+    return torch.addmm(bias, x, weight.t())
+
+
+def _rnn_update(gi: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None,
+                nonlinearity: str) -> Tensor:
+    """h' = act(gi + W_hh h + b_hh), gi (B, H), h (B, H) -> (B, H)."""
+    a = gi + _affine(h, weight_hh, bias_hh)
+    return torch.tanh(a) if nonlinearity == "tanh" else torch.relu(a)
+
+
+def _lstm_update(gi: Tensor, h: Tensor, c: Tensor, weight_hh: Tensor,
+                 bias_hh: Tensor | None) -> tuple[Tensor, Tensor]:
+    """(h', c') from gi (B, 4H) and the state h, c (B, H)."""
+    gates = gi + _affine(h, weight_hh, bias_hh)  # (B, 4H)
+    a_i, a_f, a_g, a_o = gates.chunk(4, dim=1)  # each (B, H)
+    i = torch.sigmoid(a_i)
+    f = torch.sigmoid(a_f)
+    g = torch.tanh(a_g)
+    o = torch.sigmoid(a_o)
+    c_next = f * c + i * g
+    h_next = o * torch.tanh(c_next)
+    return h_next, c_next
+
+
+def _gru_update(gi: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None) -> Tensor:
+    """h' from gi (B, 3H) and h (B, H); the reset gate acts after the hidden matmul."""
+    gh = _affine(h, weight_hh, bias_hh)  # (B, 3H)
+    gi_r, gi_z, gi_n = gi.chunk(3, dim=1)  # each (B, H)
+    gh_r, gh_z, gh_n = gh.chunk(3, dim=1)  # each (B, H)
+    r = torch.sigmoid(gi_r + gh_r)
+    z = torch.sigmoid(gi_z + gh_z)
+    # r multiplies W_hn h + b_hn, not h itself: PyTorch's (and cuDNN's) GRU.
+    n = torch.tanh(gi_n + r * gh_n)
+    return (1 - z) * n + z * h
+
+
+def _check_size(owner: str, name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: {name} must be an int, got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{owner}: {name} must be a positive int, got {value}")
+    return int(value)
+
+
+def _check_flag(owner: str, name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{owner}: {name} must be a bool, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _check_nonlinearity(owner: str, nonlinearity) -> str:
+    if nonlinearity not in _NONLINEARITIES:
+        raise ValueError(
+            f"{owner}: nonlinearity must be one of {_NONLINEARITIES}, got {nonlinearity!r}")
+    return nonlinearity
+
+
+def _check_tensor(owner: str, name: str, t, dtype: torch.dtype) -> Tensor:
+    """A floating tensor of the parameters' dtype, free of NaN and inf."""
+    if isinstance(t, nn.utils.rnn.PackedSequence):
+        raise NotImplementedError(
+            f"{owner}: PackedSequence inputs are not supported; pass a padded tensor")
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{owner}: {name} must be a torch.Tensor, got {type(t).__name__}")
+    if not t.is_floating_point():
+        raise TypeError(f"{owner}: {name} must be a floating-point tensor, got dtype {t.dtype}")
+    if t.dtype != dtype:
+        raise TypeError(
+            f"{owner}: {name} has dtype {t.dtype} but the parameters are {dtype}; "
+            f"expected {dtype} (convert the tensor with .to({dtype}) or the module "
+            f"with .to({t.dtype}))")
+    if not bool(torch.isfinite(t).all()):
+        raise ValueError(f"{owner}: {name} contains NaN or inf; expected finite values")
+    return t
+
+
+def _check_shape(owner: str, name: str, t: Tensor, expected: tuple, meaning: str) -> None:
+    if tuple(t.shape) != expected:
+        raise ValueError(
+            f"{owner}: {name} must have shape {meaning} = {expected}, got {tuple(t.shape)}")
+
+
+def _init_uniform(module: nn.Module, hidden_size: int) -> None:
+    """U(-1/sqrt(H), 1/sqrt(H)) for every parameter, in registration order (as torch.nn)."""
+    bound = 1.0 / math.sqrt(hidden_size)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.uniform_(-bound, bound)
+
+
+class _CellBase(nn.Module):
+    """Parameters, initialisation and input checks shared by the three cells."""
+
+    _num_gates = 1
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        owner = type(self).__name__
+        self.input_size = _check_size(owner, "input_size", input_size)
+        self.hidden_size = _check_size(owner, "hidden_size", hidden_size)
+        self.bias = _check_flag(owner, "bias", bias)
+        factory = {"device": device, "dtype": dtype}
+        GH = self._num_gates * self.hidden_size
+        self.weight_ih = nn.Parameter(torch.empty(GH, self.input_size, **factory))
+        self.weight_hh = nn.Parameter(torch.empty(GH, self.hidden_size, **factory))
+        if bias:
+            self.bias_ih = nn.Parameter(torch.empty(GH, **factory))
+            self.bias_hh = nn.Parameter(torch.empty(GH, **factory))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as torch.nn does."""
+        _init_uniform(self, self.hidden_size)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if not self.bias:
+            s += ", bias=False"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def _input(self, input) -> tuple[Tensor, bool]:
+        """Check ``input`` (B, I) or (I,); return it as (B, I) and whether it was batched."""
+        owner = type(self).__name__
+        x = _check_tensor(owner, "input", input, self.weight_ih.dtype)
+        if x.dim() not in (1, 2):
+            raise ValueError(
+                f"{owner}: input must be 2-D (B, I) or 1-D (I,), got {x.dim()}-D "
+                f"with shape {tuple(x.shape)}")
+        if x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{owner}: input's last dimension must be input_size = {self.input_size}, "
+                f"got shape {tuple(x.shape)}")
+        batched = x.dim() == 2
+        return (x if batched else x.unsqueeze(0)), batched  # (B, I)
+
+    def _state(self, name: str, t, B: int, batched: bool) -> Tensor:
+        """Check one state tensor against (B, H) or (H,); return it as (B, H)."""
+        owner = type(self).__name__
+        t = _check_tensor(owner, name, t, self.weight_ih.dtype)
+        H = self.hidden_size
+        if batched:
+            _check_shape(owner, name, t, (B, H), "(B, H)")
+            return t
+        _check_shape(owner, name, t, (H,), "(H,) for an unbatched input")
+        return t.unsqueeze(0)  # (1, H)
+
+
+class RNNCell(_CellBase):
+    """Elman RNN cell, the twin of ``torch.nn.RNNCell``.
+
+    Equation (``act`` is tanh or relu):
+
+        h' = act(weight_ih x + bias_ih + weight_hh h + bias_hh)
+
+    Shapes: input ``(B, I)`` or ``(I,)``; hx ``(B, H)`` or ``(H,)``, zeros if None;
+    returns h' with hx's shape. Parameters: ``weight_ih (H, I)``, ``weight_hh (H, H)``,
+    ``bias_ih (H,)``, ``bias_hh (H,)``.
+
+    Explained in chapters/<lang>/01_rnn.
+    """
+
+    _num_gates = 1
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device=None, dtype=None) -> None:
+        self.nonlinearity = _check_nonlinearity("RNNCell", nonlinearity)
+        super().__init__(input_size, hidden_size, bias, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, batched = self._input(input)  # (B, I)
+        B = x.shape[0]
+        if hx is None:
+            h = x.new_zeros(B, self.hidden_size)
+        else:
+            h = self._state("hx", hx, B, batched)  # (B, H)
+        gi = _affine(x, self.weight_ih, self.bias_ih)  # (B, H)
+        h_next = _rnn_update(gi, h, self.weight_hh, self.bias_hh, self.nonlinearity)
+        return h_next if batched else h_next.squeeze(0)
+
+
+class LSTMCell(_CellBase):
+    """LSTM cell, the twin of ``torch.nn.LSTMCell``.
+
+    Equations, with the gate pre-activations split in the order i, f, g, o:
+
+        a_i, a_f, a_g, a_o = weight_ih x + bias_ih + weight_hh h + bias_hh
+        i = sigmoid(a_i)   f = sigmoid(a_f)   g = tanh(a_g)   o = sigmoid(a_o)
+        c' = f * c + i * g
+        h' = o * tanh(c')
+
+    Shapes: input ``(B, I)`` or ``(I,)``; hx a tuple ``(h, c)`` of ``(B, H)`` or ``(H,)``,
+    zeros if None; returns ``(h', c')`` with the same shapes. Parameters:
+    ``weight_ih (4H, I)``, ``weight_hh (4H, H)``, ``bias_ih (4H,)``, ``bias_hh (4H,)``.
+
+    Explained in chapters/<lang>/03_lstm.
+    """
+
+    _num_gates = 4
+
+    def forward(self, input: Tensor,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        x, batched = self._input(input)  # (B, I)
+        B = x.shape[0]
+        if hx is None:
+            h = c = x.new_zeros(B, self.hidden_size)
+        else:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise TypeError(
+                    f"LSTMCell: hx must be a tuple (h, c) of two tensors, got "
+                    f"{type(hx).__name__}" + (f" of length {len(hx)}"
+                                              if isinstance(hx, (tuple, list)) else ""))
+            h = self._state("hx[0] (h)", hx[0], B, batched)  # (B, H)
+            c = self._state("hx[1] (c)", hx[1], B, batched)  # (B, H)
+        gi = _affine(x, self.weight_ih, self.bias_ih)  # (B, 4H)
+        h_next, c_next = _lstm_update(gi, h, c, self.weight_hh, self.bias_hh)
+        if not batched:
+            return h_next.squeeze(0), c_next.squeeze(0)
+        return h_next, c_next
+
+
+class GRUCell(_CellBase):
+    """GRU cell, the twin of ``torch.nn.GRUCell`` (reset gate after the hidden matmul).
+
+    Equations, with rows of the weights in the order r, z, n:
+
+        r  = sigmoid(W_ir x + b_ir + W_hr h + b_hr)
+        z  = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
+        n  = tanh(W_in x + b_in + r * (W_hn h + b_hn))
+        h' = (1 - z) * n + z * h
+
+    where ``weight_ih = [W_ir; W_iz; W_in]``, ``weight_hh = [W_hr; W_hz; W_hn]`` and the
+    biases likewise. Shapes: input ``(B, I)`` or ``(I,)``; hx ``(B, H)`` or ``(H,)``, zeros
+    if None; returns h' with hx's shape. Parameters: ``weight_ih (3H, I)``,
+    ``weight_hh (3H, H)``, ``bias_ih (3H,)``, ``bias_hh (3H,)``.
+
+    Explained in chapters/<lang>/04_gru.
+    """
+
+    _num_gates = 3
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, batched = self._input(input)  # (B, I)
+        B = x.shape[0]
+        if hx is None:
+            h = x.new_zeros(B, self.hidden_size)
+        else:
+            h = self._state("hx", hx, B, batched)  # (B, H)
+        gi = _affine(x, self.weight_ih, self.bias_ih)  # (B, 3H)
+        h_next = _gru_update(gi, h, self.weight_hh, self.bias_hh)
+        return h_next if batched else h_next.squeeze(0)
+
+
+class _SequenceBase(nn.Module):
+    """Parameters, checks and the time loop shared by RNN, LSTM and GRU."""
+
+    _num_gates = 1
+    _has_cell_state = False
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, device=None, dtype=None) -> None:
+        super().__init__()
+        owner = type(self).__name__
+        self.input_size = _check_size(owner, "input_size", input_size)
+        self.hidden_size = _check_size(owner, "hidden_size", hidden_size)
+        self.num_layers = _check_size(owner, "num_layers", num_layers)
+        self.bias = _check_flag(owner, "bias", bias)
+        self.batch_first = _check_flag(owner, "batch_first", batch_first)
+        if (isinstance(dropout, bool) or not isinstance(dropout, numbers.Real)
+                or not 0 <= dropout <= 1):
+            raise ValueError(f"{owner}: dropout must be a number in [0, 1], got {dropout!r}")
+        if dropout != 0:
+            raise NotImplementedError(
+                f"{owner}: dropout between layers is not implemented in rnnbook.torch_ref; "
+                f"got dropout={dropout}, expected 0 (use torch.nn.{owner} for it)")
+        self.dropout = float(dropout)
+        if _check_flag(owner, "bidirectional", bidirectional):
+            raise NotImplementedError(
+                f"{owner}: bidirectional=True is not implemented in rnnbook.torch_ref; "
+                f"expected False (use torch.nn.{owner} for it)")
+        self.bidirectional = False
+        factory = {"device": device, "dtype": dtype}
+        GH = self._num_gates * self.hidden_size
+        # Registration order = torch.nn's, so reset_parameters draws the same numbers.
+        for layer in range(self.num_layers):
+            layer_input = self.input_size if layer == 0 else self.hidden_size
+            self.register_parameter(
+                f"weight_ih_l{layer}", nn.Parameter(torch.empty(GH, layer_input, **factory)))
+            self.register_parameter(
+                f"weight_hh_l{layer}",
+                nn.Parameter(torch.empty(GH, self.hidden_size, **factory)))
+            if self.bias:
+                self.register_parameter(
+                    f"bias_ih_l{layer}", nn.Parameter(torch.empty(GH, **factory)))
+                self.register_parameter(
+                    f"bias_hh_l{layer}", nn.Parameter(torch.empty(GH, **factory)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/sqrt(H), 1/sqrt(H)), as torch.nn does."""
+        _init_uniform(self, self.hidden_size)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        return s
+
+    def _layer_params(self, layer: int) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
+        """(weight_ih, weight_hh, bias_ih, bias_hh) of one layer; biases None if bias=False."""
+        return tuple(getattr(self, f"{name}_l{layer}", None)
+                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+
+    def _input(self, input) -> tuple[Tensor, bool]:
+        """Check the input; return it time-major (T, B, I) and whether it was batched."""
+        owner = type(self).__name__
+        x = _check_tensor(owner, "input", input, self.weight_ih_l0.dtype)
+        layout = "(B, T, I)" if self.batch_first else "(T, B, I)"
+        if x.dim() not in (2, 3):
+            raise ValueError(
+                f"{owner}: input must be 3-D {layout} or 2-D (T, I), got {x.dim()}-D "
+                f"with shape {tuple(x.shape)}")
+        if x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{owner}: input's last dimension must be input_size = {self.input_size}, "
+                f"got shape {tuple(x.shape)}")
+        batched = x.dim() == 3
+        if not batched:
+            x = x.unsqueeze(1)  # (T, 1, I); batch_first does not apply to unbatched input
+        elif self.batch_first:
+            x = x.transpose(0, 1)  # (B, T, I) -> (T, B, I)
+        if x.shape[0] == 0:
+            raise ValueError(f"{owner}: input must have at least one time step, got T = 0")
+        return x, batched
+
+    def _state(self, name: str, t, B: int, batched: bool) -> Tensor:
+        """Check one state tensor against (L, B, H) or (L, H); return it as (L, B, H)."""
+        owner = type(self).__name__
+        t = _check_tensor(owner, name, t, self.weight_ih_l0.dtype)
+        L, H = self.num_layers, self.hidden_size
+        if batched:
+            _check_shape(owner, name, t, (L, B, H), "(num_layers, B, H)")
+            return t
+        _check_shape(owner, name, t, (L, H), "(num_layers, H) for an unbatched input")
+        return t.unsqueeze(1)  # (L, 1, H)
+
+    def _initial_state(self, hx, x: Tensor, batched: bool) -> list[Tensor]:
+        """The initial state as a list of (L, B, H) tensors: [h0] or [h0, c0]."""
+        owner = type(self).__name__
+        B = x.shape[1]
+        if hx is None:
+            zeros = x.new_zeros(self.num_layers, B, self.hidden_size)
+            return [zeros, zeros] if self._has_cell_state else [zeros]
+        if not self._has_cell_state:
+            return [self._state("hx", hx, B, batched)]
+        if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+            raise TypeError(
+                f"{owner}: hx must be a tuple (h_0, c_0) of two tensors, got "
+                f"{type(hx).__name__}" + (f" of length {len(hx)}"
+                                          if isinstance(hx, (tuple, list)) else ""))
+        return [self._state("hx[0] (h_0)", hx[0], B, batched),
+                self._state("hx[1] (c_0)", hx[1], B, batched)]
+
+    def _step(self, gi: Tensor, state: list[Tensor], weight_hh: Tensor,
+              bias_hh: Tensor | None) -> list[Tensor]:
+        raise NotImplementedError
+
+    def forward(self, input: Tensor, hx=None):
+        x, batched = self._input(input)  # (T, B, I)
+        T, B, _ = x.shape
+        state0 = self._initial_state(hx, x, batched)  # each (L, B, H)
+        finals = []
+        for layer in range(self.num_layers):
+            weight_ih, weight_hh, bias_ih, bias_hh = self._layer_params(layer)
+            # All T input projections in one matmul; only W_hh h stays inside the loop.
+            gi = _affine(x.reshape(T * B, x.shape[2]), weight_ih, bias_ih)  # (T*B, G*H)
+            gi = gi.reshape(T, B, gi.shape[1])  # (T, B, G*H)
+            state = [s[layer] for s in state0]  # each (B, H)
+            hs = []
+            for t in range(T):
+                state = self._step(gi[t], state, weight_hh, bias_hh)
+                hs.append(state[0])
+            x = torch.stack(hs)  # (T, B, H): the next layer's input
+            finals.append(state)
+        output = x
+        # [h_n] or [h_n, c_n], each (L, B, H)
+        state_n = [torch.stack([f[k] for f in finals]) for k in range(len(state0))]
+        if not batched:
+            output = output.squeeze(1)  # (T, H)
+            state_n = [s.squeeze(1) for s in state_n]  # each (L, H)
+        elif self.batch_first:
+            output = output.transpose(0, 1)  # (B, T, H)
+        if self._has_cell_state:
+            return output, (state_n[0], state_n[1])
+        return output, state_n[0]
+
+
+class RNN(_SequenceBase):
+    """Stacked Elman RNN over a sequence, the twin of ``torch.nn.RNN``.
+
+    For each layer l and time step t (``act`` is tanh or relu; layer 0 reads the input,
+    layer l > 0 reads layer l - 1's h_t):
+
+        h_t = act(weight_ih_l{l} x_t + bias_ih_l{l} + weight_hh_l{l} h_{t-1} + bias_hh_l{l})
+
+    Call ``rnn(input, hx=None) -> (output, h_n)``. Shapes: input ``(T, B, I)``
+    (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``; hx ``(num_layers, B, H)`` or
+    ``(num_layers, H)``, zeros if None; output: the last layer's h_t for every t,
+    ``(T, B, H)`` (``(B, T, H)`` if batch_first) or ``(T, H)``; h_n like hx.
+
+    Explained in chapters/<lang>/01_rnn.
+    """
+
+    _num_gates = 1
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dropout: float = 0.0, bidirectional: bool = False,
+                 device=None, dtype=None) -> None:
+        self.nonlinearity = _check_nonlinearity("RNN", nonlinearity)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device=device, dtype=dtype)
+
+    def _step(self, gi, state, weight_hh, bias_hh):
+        return [_rnn_update(gi, state[0], weight_hh, bias_hh, self.nonlinearity)]
+
+
+class LSTM(_SequenceBase):
+    """Stacked LSTM over a sequence, the twin of ``torch.nn.LSTM``.
+
+    For each layer l and time step t (layer 0 reads the input, layer l > 0 reads layer
+    l - 1's h_t), with the pre-activations split in the order i, f, g, o:
+
+        a_i, a_f, a_g, a_o = (weight_ih_l{l} x_t + bias_ih_l{l}
+                              + weight_hh_l{l} h_{t-1} + bias_hh_l{l})
+        i = sigmoid(a_i)   f = sigmoid(a_f)   g = tanh(a_g)   o = sigmoid(a_o)
+        c_t = f * c_{t-1} + i * g
+        h_t = o * tanh(c_t)
+
+    Call ``lstm(input, hx=None) -> (output, (h_n, c_n))``. Shapes: input ``(T, B, I)``
+    (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``; hx a tuple ``(h_0, c_0)`` of
+    ``(num_layers, B, H)`` or ``(num_layers, H)``, zeros if None; output ``(T, B, H)``
+    (``(B, T, H)`` if batch_first) or ``(T, H)``; h_n, c_n like h_0.
+
+    Explained in chapters/<lang>/03_lstm.
+    """
+
+    _num_gates = 4
+    _has_cell_state = True
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0,
+                 device=None, dtype=None) -> None:
+        if proj_size != 0:
+            raise NotImplementedError(
+                f"LSTM: proj_size > 0 (LSTM with projections) is not implemented in "
+                f"rnnbook.torch_ref; got proj_size={proj_size!r}, expected 0")
+        self.proj_size = 0
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device=device, dtype=dtype)
+
+    def _step(self, gi, state, weight_hh, bias_hh):
+        return list(_lstm_update(gi, state[0], state[1], weight_hh, bias_hh))
+
+
+class GRU(_SequenceBase):
+    """Stacked GRU over a sequence, the twin of ``torch.nn.GRU``.
+
+    For each layer l and time step t (layer 0 reads the input, layer l > 0 reads layer
+    l - 1's h_t), with rows in the order r, z, n as in :class:`GRUCell`:
+
+        r   = sigmoid(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)
+        z   = sigmoid(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)
+        n   = tanh(W_in x_t + b_in + r * (W_hn h_{t-1} + b_hn))
+        h_t = (1 - z) * n + z * h_{t-1}
+
+    Call ``gru(input, hx=None) -> (output, h_n)``. Shapes: input ``(T, B, I)``
+    (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``; hx ``(num_layers, B, H)`` or
+    ``(num_layers, H)``, zeros if None; output ``(T, B, H)`` (``(B, T, H)`` if
+    batch_first) or ``(T, H)``; h_n like hx.
+
+    Explained in chapters/<lang>/04_gru.
+    """
+
+    _num_gates = 3
+
+    def _step(self, gi, state, weight_hh, bias_hh):
+        return [_gru_update(gi, state[0], weight_hh, bias_hh)]
