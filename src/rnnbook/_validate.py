@@ -1,0 +1,127 @@
+"""Input checks shared by the NumPy modules of rnnbook (no torch here).
+
+Every check raises ``TypeError`` (wrong kind of object or dtype) or ``ValueError``
+(wrong shape, value or key) with a message that names the argument, what was received
+and what was expected, so that a reader never has to decode a NumPy broadcasting error.
+
+Public helpers: :func:`float_array`, :func:`check_shape`, :func:`check_choice`,
+:func:`check_size`, :func:`check_params`, :func:`param_shapes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+PARAM_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def float_array(name: str, a, dtype=None, finite: bool = True) -> np.ndarray:
+    """Return ``a`` as a float32/float64 ndarray, or raise naming ``name``.
+
+    - ``dtype``: if given, the result is cast to it (no copy when it already matches).
+    - ``finite``: reject NaN and inf (``ValueError``).
+
+    Integer, boolean, complex, object and float16 data raise ``TypeError``: silently
+    promoting them would hide a mistake (an int array of tokens passed as inputs).
+    """
+    if isinstance(a, (str, bytes)) or a is None:
+        raise TypeError(f"{name} must be a float32 or float64 array, got {type(a).__name__}")
+    try:
+        arr = np.asarray(a)
+    except (ValueError, TypeError) as err:
+        raise TypeError(f"{name} must be a float32 or float64 array, got an object "
+                        f"NumPy cannot turn into one ({type(a).__name__}: {err})") from None
+    if arr.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must have dtype float32 or float64, got dtype {arr.dtype}")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    if finite and not np.isfinite(arr).all():
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        raise ValueError(f"{name} must be finite, got {n_nan} NaN and {n_inf} inf "
+                         f"value(s) in an array of shape {arr.shape}")
+    return arr
+
+
+def _fmt(shape) -> str:
+    """Format a shape whose unknown entries are None as e.g. ``(?, 4, 8)``."""
+    inner = ", ".join("?" if s is None else str(s) for s in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def check_shape(name: str, arr: np.ndarray, expected, dims: str | None = None) -> np.ndarray:
+    """Raise ``ValueError`` unless ``arr.shape`` matches ``expected``; return ``arr``.
+
+    - ``expected``: tuple of ints, ``None`` meaning "any size" for that axis.
+    - ``dims``: the axes' letters, e.g. ``"(T, B, I)"``, shown in the message.
+
+    Example message: ``h must have shape (B, H) = (4, 8), got (4, 9)``.
+    """
+    ok = arr.ndim == len(expected) and all(
+        e is None or e == s for e, s in zip(expected, arr.shape))
+    if not ok:
+        label = f"{dims} = {_fmt(expected)}" if dims else _fmt(expected)
+        raise ValueError(f"{name} must have shape {label}, got {_fmt(arr.shape)}")
+    return arr
+
+
+def check_choice(name: str, value, choices: Sequence[str]) -> str:
+    """Raise ``ValueError`` unless ``value`` is one of ``choices``; return it."""
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def check_size(name: str, value) -> int:
+    """Return ``value`` if it is a positive int (bool excluded), else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value}")
+    return int(value)
+
+
+def param_shapes(gates: int, input_size: int, hidden_size: int) -> dict:
+    """The PyTorch parameter shapes of a cell with ``gates`` gate blocks (G = 1, 3 or 4)."""
+    G, I, H = gates, input_size, hidden_size
+    return {"weight_ih": (G * H, I), "weight_hh": (G * H, H),
+            "bias_ih": (G * H,), "bias_hh": (G * H,)}
+
+
+def check_params(name: str, params, gates: int, input_size: int | None = None,
+                 dtype=None) -> tuple[dict, int, int]:
+    """Check a parameter dict in PyTorch layout; return ``(params, I, H)``.
+
+    The dict must hold exactly ``weight_ih (G*H, I)``, ``weight_hh (G*H, H)``,
+    ``bias_ih (G*H,)``, ``bias_hh (G*H,)``. Missing and extra keys are both named.
+    H is read from ``weight_hh``; ``input_size``, if given, must equal I.
+    The returned dict holds float arrays cast to ``dtype`` (if given).
+    """
+    if not isinstance(params, Mapping):
+        raise TypeError(f"{name} must be a dict with keys {list(PARAM_KEYS)}, "
+                        f"got {type(params).__name__}")
+    missing = [k for k in PARAM_KEYS if k not in params]
+    extra = sorted(str(k) for k in params if k not in PARAM_KEYS)
+    if missing or extra:
+        raise ValueError(f"{name} must have exactly the keys {list(PARAM_KEYS)}; "
+                         f"missing {missing}, unexpected {extra}")
+    out = {k: float_array(f"{name}[{k!r}]", params[k], dtype=dtype) for k in PARAM_KEYS}
+    W_hh = out["weight_hh"]
+    if W_hh.ndim != 2 or W_hh.shape[1] == 0 or W_hh.shape[0] != gates * W_hh.shape[1]:
+        raise ValueError(f"{name}['weight_hh'] must have shape (G*H, H) with G = {gates}, "
+                         f"got {_fmt(W_hh.shape)}")
+    H = W_hh.shape[1]
+    I = input_size
+    if I is None:
+        W_ih = out["weight_ih"]
+        I = W_ih.shape[1] if W_ih.ndim == 2 else None
+    expected = param_shapes(gates, I if I is not None else 0, H)
+    for k in PARAM_KEYS:
+        dims = {"weight_ih": "(G*H, I)", "weight_hh": "(G*H, H)"}.get(k, "(G*H,)")
+        exp = expected[k] if not (k == "weight_ih" and I is None) else (gates * H, None)
+        check_shape(f"{name}[{k!r}]", out[k], exp, dims)
+    return out, I, H

@@ -1,0 +1,515 @@
+"""NumPy reference implementation of RNN, LSTM and GRU: steps, sequences and BPTT.
+
+The equations and the parameter layout are PyTorch's (torch.nn.RNN / LSTM / GRU docs):
+a dict with ``weight_ih (G*H, I)``, ``weight_hh (G*H, H)``, ``bias_ih (G*H,)`` and
+``bias_hh (G*H,)``, with G = 1 (RNN), 4 (LSTM, gates i, f, g, o), 3 (GRU, gates r, z, n).
+Sequences are time-major ``(T, B, I)``; computations run in the dtype of the inputs
+(float32 or float64) and parameters are cast to it.
+
+Speed comes from three ideas (chapter 05): the input projection of all T steps is one
+matmul before the loop, all gates of a step come from one matmul, and BPTT stores the
+per-step gate gradients so that each weight gradient is one matmul after the loop.
+
+References: Elman (1990) for the RNN; Hochreiter & Schmidhuber (1997) and Gers et al.
+(2000) for the LSTM with forget gate; Cho et al. (2014) for the GRU, in PyTorch's variant
+(reset gate applied after the hidden matmul); Werbos (1990) for backpropagation through
+time; Karpathy's min-char-rnn and cs231n's rnn_layers for the step/sequence split.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _validate as v
+
+CELLS = ("rnn", "lstm", "gru")
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+NONLINEARITIES = ("tanh", "relu")
+
+
+def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Logistic function σ(a) = 1 / (1 + exp(−a)), written into ``out`` if given.
+
+    Computed as σ(a) = (1 + tanh(a / 2)) / 2, the same function, because np.tanh never
+    overflows and is faster than exp followed by a division.
+
+    Explained in chapters/<lang>/03_lstm.
+    """
+    out = np.multiply(a, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+def param_count(cell: str, input_size: int, hidden_size: int) -> int:
+    """Number of scalars in the parameters: G*H*(I + H + 2), as in torch.nn.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+    G = GATES[v.check_choice("cell", cell, CELLS)]
+    I = v.check_size("input_size", input_size)
+    H = v.check_size("hidden_size", hidden_size)
+    return G * H * (I + H + 2)
+
+
+def init_params(cell: str, input_size: int, hidden_size: int, rng=None,
+                dtype=np.float64) -> dict:
+    """Random parameters drawn like PyTorch: every entry ~ U(−1/√H, 1/√H).
+
+    Returns ``{"weight_ih": (G*H, I), "weight_hh": (G*H, H), "bias_ih": (G*H,),
+    "bias_hh": (G*H,)}``. ``rng`` is a ``np.random.Generator``, an int seed or None.
+
+    Explained in chapters/<lang>/01_rnn.
+    """
+    G = GATES[v.check_choice("cell", cell, CELLS)]
+    I = v.check_size("input_size", input_size)
+    H = v.check_size("hidden_size", hidden_size)
+    if isinstance(rng, bool) or not (rng is None or isinstance(rng, (int, np.integer,
+                                                                    np.random.Generator))):
+        raise TypeError(f"rng must be a np.random.Generator, an int seed or None, "
+                        f"got {type(rng).__name__}")
+    if np.dtype(dtype) not in v.FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
+    rng = np.random.default_rng(rng)
+    k = 1.0 / np.sqrt(H)
+    return {name: rng.uniform(-k, k, size=shape).astype(dtype)
+            for name, shape in v.param_shapes(G, I, H).items()}
+
+
+# ---------------------------------------------------------------------------- cells
+
+def _rnn_cell(a: np.ndarray, nonlinearity: str, h_next: np.ndarray) -> None:
+    """h' = tanh(a) or relu(a), with a = W_ih x + b_ih + W_hh h + b_hh (B, H)."""
+    if nonlinearity == "tanh":
+        np.tanh(a, out=h_next)
+    else:
+        np.maximum(a, 0.0, out=h_next)
+
+
+def _rnn_cell_backward(dh: np.ndarray, h_next: np.ndarray, nonlinearity: str,
+                       da: np.ndarray) -> None:
+    """Backward of :func:`_rnn_cell`: da = dh ⊙ (1 − h'²) for tanh, dh ⊙ [h' > 0] for relu."""
+    if nonlinearity == "tanh":
+        np.multiply(h_next, h_next, out=da)
+        np.subtract(1.0, da, out=da)
+        da *= dh
+    else:
+        np.multiply(dh, h_next > 0, out=da)
+
+
+def _lstm_cell(a: np.ndarray, c: np.ndarray, c_next: np.ndarray, tanh_c: np.ndarray,
+               h_next: np.ndarray) -> None:
+    """One LSTM step from its pre-activations; writes c_next, tanh(c_next) and h_next.
+
+        a = W_ih x + b_ih + W_hh h + b_hh              (B, 4H), gate blocks i, f, g, o
+        i, f, o = σ(a_i), σ(a_f), σ(a_o);  g = tanh(a_g)
+        c' = f ⊙ c + i ⊙ g
+        h' = o ⊙ tanh(c')
+
+    ``a`` is overwritten with the activations [i, f, g, o]: backward needs them.
+    """
+    H = c.shape[1]
+    sigmoid(a[:, :2 * H], out=a[:, :2 * H])
+    np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+    sigmoid(a[:, 3 * H:], out=a[:, 3 * H:])
+    i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+    np.multiply(f, c, out=c_next)
+    c_next += i * g
+    np.tanh(c_next, out=tanh_c)
+    np.multiply(o, tanh_c, out=h_next)
+
+
+def _lstm_cell_backward(dh: np.ndarray, dc: np.ndarray, gates: np.ndarray, c: np.ndarray,
+                        tanh_c: np.ndarray, da: np.ndarray) -> None:
+    """Backward of :func:`_lstm_cell`: writes da (B, 4H); turns dc into the gradient for c.
+
+        do = dh' ⊙ tanh(c');   dc' += dh' ⊙ o ⊙ (1 − tanh²(c'))
+        di = dc' ⊙ g;   df = dc' ⊙ c;   dg = dc' ⊙ i;   dc = dc' ⊙ f
+        da_{i,f,o} = d{i,f,o} ⊙ σ(1 − σ);   da_g = dg ⊙ (1 − g²)
+    """
+    H = c.shape[1]
+    i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    da_i, da_f, da_g, da_o = da[:, :H], da[:, H:2 * H], da[:, 2 * H:3 * H], da[:, 3 * H:]
+    np.multiply(dh, tanh_c, out=da_o)
+    dc += dh * o * (1.0 - tanh_c * tanh_c)
+    np.multiply(dc, g, out=da_i)
+    np.multiply(dc, c, out=da_f)
+    np.multiply(dc, i, out=da_g)
+    dc *= f
+    da[:, :2 * H] *= gates[:, :2 * H] * (1.0 - gates[:, :2 * H])
+    da_g *= 1.0 - g * g
+    da_o *= o * (1.0 - o)
+
+
+def _gru_cell(ax: np.ndarray, ah: np.ndarray, h: np.ndarray, h_next: np.ndarray) -> None:
+    """One GRU step (PyTorch's variant) from the two projections; writes h_next.
+
+        ax = W_ih x + b_ih,  ah = W_hh h + b_hh        (B, 3H), gate blocks r, z, n
+        r = σ(ax_r + ah_r);  z = σ(ax_z + ah_z)
+        n = tanh(ax_n + r ⊙ ah_n)                      reset gate after the matmul
+        h' = (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n)
+
+    ``ax`` is overwritten with the activations [r, z, n]: backward needs them.
+    """
+    H = h.shape[1]
+    ax[:, :2 * H] += ah[:, :2 * H]
+    sigmoid(ax[:, :2 * H], out=ax[:, :2 * H])
+    r, z, n = ax[:, :H], ax[:, H:2 * H], ax[:, 2 * H:]
+    n += r * ah[:, 2 * H:]
+    np.tanh(n, out=n)
+    np.subtract(h, n, out=h_next)
+    h_next *= z
+    h_next += n
+
+
+def _gru_cell_backward(dh: np.ndarray, gates: np.ndarray, ah: np.ndarray, h: np.ndarray,
+                       dax: np.ndarray, dah: np.ndarray) -> None:
+    """Backward of :func:`_gru_cell`: writes dax, dah (B, 3H); turns dh into dh' ⊙ z.
+
+        dz = dh' ⊙ (h − n);   dn = dh' ⊙ (1 − z)
+        dax_n = dn ⊙ (1 − n²);   dah_n = dax_n ⊙ r;   dr = dax_n ⊙ ah_n
+        dax_r = dr ⊙ r(1 − r);   dax_z = dz ⊙ z(1 − z);   dah_{r,z} = dax_{r,z}
+    The caller adds dah W_hh to dh: h enters both directly and through W_hh h.
+    """
+    H = h.shape[1]
+    r, z, n = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:]
+    dax_r, dax_z, dax_n = dax[:, :H], dax[:, H:2 * H], dax[:, 2 * H:]
+    np.subtract(h, n, out=dax_z)
+    dax_z *= dh
+    np.subtract(1.0, z, out=dax_n)
+    dax_n *= dh
+    dax_n *= 1.0 - n * n
+    np.multiply(dax_n, r, out=dah[:, 2 * H:])
+    np.multiply(dax_n, ah[:, 2 * H:], out=dax_r)
+    dax[:, :2 * H] *= gates[:, :2 * H] * (1.0 - gates[:, :2 * H])
+    dah[:, :2 * H] = dax[:, :2 * H]
+    dh *= z
+
+
+# --------------------------------------------------------------------- public steps
+
+def _check_step(cell: str, x, state, params):
+    """Validate one step's inputs; return (x, h, c, params) in x's dtype (c None unless LSTM)."""
+    x = v.check_shape("x", v.float_array("x", x), (None, None), "(B, I)")
+    B, I = x.shape
+    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=x.dtype)
+    h, c = _check_state("h" if cell != "lstm" else "state", cell, state, B, H, x.dtype)
+    return x, h, c, p
+
+
+def rnn_step(x, h, params: dict, nonlinearity: str = "tanh") -> np.ndarray:
+    """One Elman RNN step: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu).
+
+    - ``x``: (B, I) inputs; ``h``: (B, H) state, or None for zeros.
+    - ``params``: ``weight_ih (H, I)``, ``weight_hh (H, H)``, ``bias_ih (H,)``, ``bias_hh (H,)``.
+
+    Returns h' (B, H). Explained in chapters/<lang>/01_rnn.
+    """
+    v.check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    x, h, _, p = _check_step("rnn", x, h, params)
+    a = x @ p["weight_ih"].T + p["bias_ih"] + h @ p["weight_hh"].T + p["bias_hh"]  # (B, H)
+    _rnn_cell(a, nonlinearity, a)
+    return a
+
+
+def lstm_step(x, state, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """One LSTM step: (h, c) → (h', c'), equations in :func:`_lstm_cell`.
+
+    - ``x``: (B, I) inputs; ``state``: ``(h, c)``, each (B, H), or None for zeros.
+    - ``params``: ``weight_ih (4H, I)``, ``weight_hh (4H, H)``, ``bias_ih (4H,)``,
+      ``bias_hh (4H,)``, gate blocks in the order i, f, g, o.
+
+    Returns ``(h', c')``. Explained in chapters/<lang>/03_lstm.
+    """
+    x, h, c, p = _check_step("lstm", x, state, params)
+    a = x @ p["weight_ih"].T + p["bias_ih"] + h @ p["weight_hh"].T + p["bias_hh"]  # (B, 4H)
+    c_next, tanh_c, h_next = (np.empty_like(h) for _ in range(3))
+    _lstm_cell(a, c, c_next, tanh_c, h_next)
+    return h_next, c_next
+
+
+def gru_step(x, h, params: dict) -> np.ndarray:
+    """One GRU step as in torch.nn.GRU: h' = (1 − z) ⊙ n + z ⊙ h, see :func:`_gru_cell`.
+
+    - ``x``: (B, I) inputs; ``h``: (B, H) state, or None for zeros.
+    - ``params``: ``weight_ih (3H, I)``, ``weight_hh (3H, H)``, ``bias_ih (3H,)``,
+      ``bias_hh (3H,)``, gate blocks in the order r, z, n.
+
+    Returns h' (B, H). Explained in chapters/<lang>/04_gru.
+    """
+    x, h, _, p = _check_step("gru", x, h, params)
+    ax = x @ p["weight_ih"].T + p["bias_ih"]  # (B, 3H)
+    ah = h @ p["weight_hh"].T + p["bias_hh"]  # (B, 3H)
+    h_next = np.empty_like(h)
+    _gru_cell(ax, ah, h, h_next)
+    return h_next
+
+
+# ------------------------------------------------------------------ sequence forward
+
+class RNNCache(NamedTuple):
+    """What :func:`backward` needs from an RNN forward pass."""
+    xs: np.ndarray            # (T, B, I) inputs
+    hs: np.ndarray            # (T+1, B, H) states h_0 … h_T
+    params: dict
+    nonlinearity: str
+
+
+class LSTMCache(NamedTuple):
+    """What :func:`backward` needs from an LSTM forward pass."""
+    xs: np.ndarray            # (T, B, I) inputs
+    hs: np.ndarray            # (T+1, B, H) states h_0 … h_T
+    cs: np.ndarray            # (T+1, B, H) cell states c_0 … c_T
+    gates: np.ndarray         # (T, B, 4H) activations i, f, g, o
+    tanh_c: np.ndarray        # (T, B, H) tanh(c_t), t = 1 … T
+    params: dict
+
+
+class GRUCache(NamedTuple):
+    """What :func:`backward` needs from a GRU forward pass."""
+    xs: np.ndarray            # (T, B, I) inputs
+    hs: np.ndarray            # (T+1, B, H) states h_0 … h_T
+    gates: np.ndarray         # (T, B, 3H) activations r, z, n
+    ah: np.ndarray            # (T, B, 3H) hidden projections W_hh h + b_hh
+    params: dict
+
+
+def _check_state(name: str, cell: str, state, B: int, H: int, dtype):
+    """Return (h, c) from a state (c is None unless LSTM); None means zeros."""
+    if state is None:
+        zeros = np.zeros((B, H), dtype)
+        return zeros, (np.zeros((B, H), dtype) if cell == "lstm" else None)
+    if cell == "lstm":
+        if not (isinstance(state, (tuple, list)) and len(state) == 2):
+            raise TypeError(f"{name} for an LSTM must be a pair (h, c) of (B, H) arrays "
+                            f"or None, got {type(state).__name__}")
+        h = v.float_array(f"{name}[0] (h)", state[0], dtype=dtype)
+        c = v.float_array(f"{name}[1] (c)", state[1], dtype=dtype)
+        v.check_shape(f"{name}[0] (h)", h, (B, H), "(B, H)")
+        v.check_shape(f"{name}[1] (c)", c, (B, H), "(B, H)")
+        return h, c
+    if isinstance(state, (tuple, list)):
+        raise TypeError(f"{name} for cell {cell!r} must be one (B, H) array or None, "
+                        f"got a {type(state).__name__}")
+    h = v.float_array(name, state, dtype=dtype)
+    return v.check_shape(name, h, (B, H), "(B, H)"), None
+
+
+def forward(cell: str, xs, state0, params: dict, nonlinearity: str = "tanh"):
+    """Run a cell over a sequence: returns ``(hs, state_T, cache)``.
+
+    - ``cell``: "rnn", "lstm" or "gru"; ``nonlinearity`` ("tanh" | "relu") is for "rnn".
+    - ``xs``: (T, B, I) inputs, time-major.
+    - ``state0``: h_0 (B, H), or (h_0, c_0) for "lstm"; None means zeros.
+    - ``params``: PyTorch layout, see :func:`init_params`.
+
+    ``hs`` (T, B, H) holds h_1 … h_T; ``state_T`` is h_T or (h_T, c_T). ``hs`` is a view
+    into ``cache``: modify a copy, not it, before calling :func:`backward`.
+
+    Explained in chapters/<lang>/01_rnn (RNN), 03_lstm (LSTM), 04_gru (GRU).
+    """
+    v.check_choice("cell", cell, CELLS)
+    v.check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    if cell != "rnn" and nonlinearity != "tanh":
+        raise ValueError(f"nonlinearity applies to cell 'rnn' only, got {nonlinearity!r} "
+                         f"for cell {cell!r}")
+    xs = v.check_shape("xs", v.float_array("xs", xs), (None, None, None), "(T, B, I)")
+    if 0 in xs.shape:
+        raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
+    T, B, I = xs.shape
+    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype)
+    h0, c0 = _check_state("state0", cell, state0, B, H, xs.dtype)
+    if cell == "rnn":
+        cache = _rnn_forward(xs, h0, p, nonlinearity)
+        return cache.hs[1:], cache.hs[T].copy(), cache
+    if cell == "lstm":
+        cache = _lstm_forward(xs, h0, c0, p)
+        return cache.hs[1:], (cache.hs[T].copy(), cache.cs[T].copy()), cache
+    cache = _gru_forward(xs, h0, p)
+    return cache.hs[1:], cache.hs[T].copy(), cache
+
+
+def _project_inputs(xs: np.ndarray, W_ih: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """W_ih x_t + bias for all T steps in one matmul: (T, B, I) → (T, B, G*H)."""
+    T, B, I = xs.shape
+    a = xs.reshape(T * B, I) @ W_ih.T  # (T*B, G*H)
+    a += bias
+    return a.reshape(T, B, -1)  # (T, B, G*H)
+
+
+def _states(h0: np.ndarray, T: int) -> np.ndarray:
+    """Buffer (T+1, B, H) for h_0 … h_T, with h_0 filled in."""
+    hs = np.empty((T + 1,) + h0.shape, h0.dtype)
+    hs[0] = h0
+    return hs
+
+
+def _rnn_forward(xs, h0, p, nonlinearity) -> RNNCache:
+    """Sequence forward of the RNN; the loop holds one matmul per step."""
+    T = xs.shape[0]
+    a = _project_inputs(xs, p["weight_ih"], p["bias_ih"] + p["bias_hh"])  # (T, B, H)
+    hs = _states(h0, T)
+    W_hh_T = p["weight_hh"].T
+    ah = np.empty_like(h0)
+    for t in range(T):
+        np.matmul(hs[t], W_hh_T, out=ah)
+        a[t] += ah
+        _rnn_cell(a[t], nonlinearity, hs[t + 1])
+    return RNNCache(xs, hs, p, nonlinearity)
+
+
+def _lstm_forward(xs, h0, c0, p) -> LSTMCache:
+    """Sequence forward of the LSTM; the loop holds one matmul per step."""
+    T = xs.shape[0]
+    gates = _project_inputs(xs, p["weight_ih"], p["bias_ih"] + p["bias_hh"])  # (T, B, 4H)
+    hs, cs = _states(h0, T), _states(c0, T)
+    tanh_c = np.empty_like(hs[1:])
+    W_hh_T = p["weight_hh"].T
+    ah = np.empty_like(gates[0])
+    for t in range(T):
+        np.matmul(hs[t], W_hh_T, out=ah)
+        gates[t] += ah
+        _lstm_cell(gates[t], cs[t], cs[t + 1], tanh_c[t], hs[t + 1])
+    return LSTMCache(xs, hs, cs, gates, tanh_c, p)
+
+
+def _gru_forward(xs, h0, p) -> GRUCache:
+    """Sequence forward of the GRU; the loop holds one matmul per step."""
+    T = xs.shape[0]
+    gates = _project_inputs(xs, p["weight_ih"], p["bias_ih"])  # (T, B, 3H)
+    hs = _states(h0, T)
+    ah = np.empty_like(gates)
+    W_hh_T, b_hh = p["weight_hh"].T, p["bias_hh"]
+    for t in range(T):
+        np.matmul(hs[t], W_hh_T, out=ah[t])
+        ah[t] += b_hh
+        _gru_cell(gates[t], ah[t], hs[t], hs[t + 1])
+    return GRUCache(xs, hs, gates, ah, p)
+
+
+# ------------------------------------------------------------------ backward (BPTT)
+
+def _check_dstate(cache, dstate, B: int, H: int, dtype):
+    """(dh_T, dc_T) as fresh arrays we may overwrite; None parts become zeros."""
+    is_lstm = isinstance(cache, LSTMCache)
+    if dstate is None:
+        return np.zeros((B, H), dtype), np.zeros((B, H), dtype)
+    if is_lstm:
+        if not (isinstance(dstate, (tuple, list)) and len(dstate) == 2):
+            raise TypeError(f"dstate for an LSTM must be a pair (dh_T, dc_T) or None, "
+                            f"got {type(dstate).__name__}")
+        parts = dstate
+    elif isinstance(dstate, (tuple, list)):
+        raise TypeError(f"dstate for this cell must be one (B, H) array or None, "
+                        f"got a {type(dstate).__name__}")
+    else:
+        parts = (dstate, None)
+    out = []
+    for k, d in enumerate(parts):
+        name = f"dstate[{k}]" if is_lstm else "dstate"
+        if d is None:
+            out.append(np.zeros((B, H), dtype))
+        else:
+            d = v.check_shape(name, v.float_array(name, d, dtype=dtype), (B, H), "(B, H)")
+            out.append(d.copy())
+    return out[0], out[1]
+
+
+def backward(dhs, cache, dstate=None) -> dict:
+    """Backpropagation through time for :func:`forward`; returns the gradients.
+
+    - ``dhs``: (T, B, H) gradient of the loss w.r.t. ``hs``, or None (only ``dstate``).
+    - ``cache``: the third value returned by :func:`forward`.
+    - ``dstate``: gradient w.r.t. ``state_T`` (dh_T, or (dh_T, dc_T) for an LSTM), or None.
+
+    Going back in time, the gradient reaching h_{t-1} is dh_{t-1} = dhs_{t-1} + da_t W_hh
+    (for the GRU also + dh_t ⊙ z_t). The per-step pre-activation gradients da_t are stacked
+    so that, after the loop, dW_ih = Σ_t da_tᵀ x_t and dW_hh = Σ_t da_tᵀ h_{t-1} are one
+    matmul each.
+
+    Returns a dict with ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``, ``xs``
+    (T, B, I) and ``state0`` (dh_0, or (dh_0, dc_0) for an LSTM).
+
+    Explained in chapters/<lang>/02_bptt_and_gradients.
+    """
+    if not isinstance(cache, (RNNCache, LSTMCache, GRUCache)):
+        raise TypeError(f"cache must be the third value returned by forward(), "
+                        f"got {type(cache).__name__}")
+    T, B, _ = cache.xs.shape
+    H = cache.hs.shape[2]
+    dtype = cache.xs.dtype
+    if dhs is not None:
+        dhs = v.float_array("dhs", dhs, dtype=dtype)
+        v.check_shape("dhs", dhs, (T, B, H), "(T, B, H)")
+    dh, dc = _check_dstate(cache, dstate, B, H, dtype)
+    if isinstance(cache, RNNCache):
+        return _rnn_backward(dhs, dh, cache)
+    if isinstance(cache, LSTMCache):
+        return _lstm_backward(dhs, dh, dc, cache)
+    return _gru_backward(dhs, dh, cache)
+
+
+def _weight_grads(dax: np.ndarray, dah: np.ndarray, cache) -> dict:
+    """dW_ih, dW_hh, biases and dxs from the stacked gradients dax, dah (T, B, G*H)."""
+    xs, hs, p = cache.xs, cache.hs, cache.params
+    T, B, I = xs.shape
+    H = hs.shape[2]
+    dax2 = dax.reshape(T * B, -1)  # (T*B, G*H)
+    dah2 = dah.reshape(T * B, -1)  # (T*B, G*H)
+    return {
+        "weight_ih": dax2.T @ xs.reshape(T * B, I),     # (G*H, I)
+        "weight_hh": dah2.T @ hs[:-1].reshape(T * B, H),  # (G*H, H): h_0 … h_{T-1}
+        "bias_ih": dax2.sum(axis=0),
+        "bias_hh": dah2.sum(axis=0),
+        "xs": (dax2 @ p["weight_ih"]).reshape(T, B, I),  # (T, B, I)
+    }
+
+
+def _rnn_backward(dhs, dh, cache: RNNCache) -> dict:
+    """BPTT through the RNN; one matmul per step."""
+    T = cache.xs.shape[0]
+    hs, W_hh = cache.hs, cache.params["weight_hh"]
+    da = np.empty_like(hs[1:])  # (T, B, H)
+    for t in reversed(range(T)):
+        if dhs is not None:
+            dh += dhs[t]
+        _rnn_cell_backward(dh, hs[t + 1], cache.nonlinearity, da[t])
+        np.matmul(da[t], W_hh, out=dh)
+    grads = _weight_grads(da, da, cache)
+    grads["state0"] = dh
+    return grads
+
+
+def _lstm_backward(dhs, dh, dc, cache: LSTMCache) -> dict:
+    """BPTT through the LSTM; one matmul per step."""
+    T = cache.xs.shape[0]
+    hs, cs, gates, W_hh = cache.hs, cache.cs, cache.gates, cache.params["weight_hh"]
+    da = np.empty_like(gates)  # (T, B, 4H)
+    for t in reversed(range(T)):
+        if dhs is not None:
+            dh += dhs[t]
+        _lstm_cell_backward(dh, dc, gates[t], cs[t], cache.tanh_c[t], da[t])
+        np.matmul(da[t], W_hh, out=dh)
+    grads = _weight_grads(da, da, cache)
+    grads["state0"] = (dh, dc)
+    return grads
+
+
+def _gru_backward(dhs, dh, cache: GRUCache) -> dict:
+    """BPTT through the GRU; one matmul per step."""
+    T = cache.xs.shape[0]
+    hs, gates, ah, W_hh = cache.hs, cache.gates, cache.ah, cache.params["weight_hh"]
+    dax, dah = np.empty_like(gates), np.empty_like(gates)  # (T, B, 3H) each
+    dh_hh = np.empty_like(dh)
+    for t in reversed(range(T)):
+        if dhs is not None:
+            dh += dhs[t]
+        _gru_cell_backward(dh, gates[t], ah[t], hs[t], dax[t], dah[t])
+        np.matmul(dah[t], W_hh, out=dh_hh)
+        dh += dh_hh
+    grads = _weight_grads(dax, dah, cache)
+    grads["state0"] = dh
+    return grads
