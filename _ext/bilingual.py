@@ -8,7 +8,10 @@ its own language:
 - the words the theme prints (navigation, "Contents", "Search", …) come from
   Sphinx's and sphinx-book-theme's own Korean catalogues on Korean pages;
 - every chapter page links to its twin in the other language, and declares it
-  with ``<link rel="alternate" hreflang>``.
+  with ``<link rel="alternate" hreflang>``;
+- and, unrelated to language, two console errors of the theme stack are fixed:
+  repeated script tags are dropped (see ``_unique_assets``) and the colour mode
+  is never empty.
 """
 
 from __future__ import annotations
@@ -65,19 +68,42 @@ def _builder_inited(app):
         return
     sphinx_dir = Path(sphinx.__file__).parent / "locale"
     book_dir = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static" / "locales"
-    app.env.rnnbook_sphinx_tr = _PageTranslations({l: _catalog("sphinx", sphinx_dir, l) for l in OTHER})
-    app.env.rnnbook_book_tr = {l: _catalog("booktheme", book_dir, l) for l in OTHER}
-    app.builder.templates.environment.install_gettext_translations(app.env.rnnbook_sphinx_tr)
+    app.rnnbook_sphinx_tr = _PageTranslations({l: _catalog("sphinx", sphinx_dir, l) for l in OTHER})
+    app.rnnbook_book_tr = {l: _catalog("booktheme", book_dir, l) for l in OTHER}
+    app.builder.templates.environment.install_gettext_translations(app.rnnbook_sphinx_tr)
+
+
+def _unique_assets(context) -> None:
+    """Drop repeated <script>/<link> entries.
+
+    Jupyter Book 1.0.4 runs sphinx-togglebutton's and sphinx-thebe's set-up
+    twice, which declares ``const THEBE_JS_URL`` twice: a JavaScript error on
+    every page.
+    """
+    for key in ("script_files", "css_files"):
+        seen, unique = set(), []
+        for asset in context.get(key, []):
+            attrs = getattr(asset, "attributes", {}) or {}
+            ident = (getattr(asset, "filename", None) or "", tuple(sorted((k, str(v)) for k, v in attrs.items())))
+            if ident not in seen:
+                seen.add(ident)
+                unique.append(asset)
+        if key in context:
+            context[key] = unique
 
 
 def _page_context(app, pagename, templatename, context, doctree):
+    _unique_assets(context)
+    # An empty mode makes the theme's script log "Got invalid theme mode" on every page.
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
     lang = page_lang(pagename) or "en"
-    sphinx_tr = getattr(app.env, "rnnbook_sphinx_tr", None)
+    sphinx_tr = getattr(app, "rnnbook_sphinx_tr", None)
     if sphinx_tr is not None:
         sphinx_tr.lang = lang
-        book_tr = app.env.rnnbook_book_tr[lang]
+        book_tr = app.rnnbook_book_tr[lang]
         context["translate"] = book_tr.gettext
-        context["theme_search_bar_text"] = book_tr.gettext("Search") + "..."
+        context["theme_search_bar_text"] = sphinx_tr.by_lang[lang].gettext("Search") + "..."
     if page_lang(pagename) is None:
         return
     context["language"] = lang

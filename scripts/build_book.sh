@@ -4,5 +4,5 @@
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 rm -rf _build/html _build/.doctrees
 start=$(date +%s)
-jupyter-book build . --builddir _build -W -n --keep-going --quiet "$@"
+jupyter-book build . -W -n --keep-going --all -q "$@"
 echo "book built in $(( $(date +%s) - start )) s: $ROOT/_build/html/index.html"

@@ -62,6 +62,25 @@ def browser():
         b.close()
 
 
+def _math_problems(page) -> list[str]:
+    """Equations MathJax did not typeset (raw TeX left) or typeset as errors."""
+    n_math = page.evaluate("document.querySelectorAll('.math').length")
+    if not n_math:
+        return []
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15000)
+    page.evaluate("() => MathJax.startup.promise")
+    raw = page.evaluate(
+        "() => [...document.querySelectorAll('.math')]"
+        ".filter(e => !e.querySelector('mjx-container') && !e.matches('mjx-container'))"
+        ".map(e => e.textContent.slice(0, 80))"
+    )
+    problems = [f"{len(raw)} of {n_math} equations left as raw TeX, e.g. {raw[:3]}"] if raw else []
+    merrors = page.evaluate("[...document.querySelectorAll('mjx-merror')].map(e => e.textContent)")
+    if merrors:
+        problems.append(f"{len(merrors)} TeX errors: {merrors[:3]}")
+    return problems
+
+
 PAGES = [p.relative_to(built.HTML).as_posix() for p in built.pages()] if built.HTML.exists() else []
 
 
@@ -83,19 +102,8 @@ def test_page_loads_cleanly_and_typesets_every_equation(server, browser, rel):
 
     page.route("**/*", route)
     page.goto(f"{server}/{rel}", wait_until="load")
-    n_math = page.evaluate("document.querySelectorAll('.math').length")
-    if n_math:
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15000)
-        page.evaluate("() => MathJax.startup.promise")
-        page.wait_for_timeout(100)
-        raw = page.evaluate(
-            "() => [...document.querySelectorAll('.math')]"
-            ".filter(e => !e.querySelector('mjx-container') && !e.matches('mjx-container'))"
-            ".map(e => e.textContent.slice(0, 80))"
-        )
-        assert not raw, f"{rel}: {len(raw)} of {n_math} equations left as raw TeX, e.g. {raw[:3]}"
-        merrors = page.evaluate("document.querySelectorAll('mjx-merror').length")
-        assert merrors == 0, f"{rel}: {merrors} TeX errors"
+    problems = _math_problems(page)
+    assert not problems, f"{rel}: " + "; ".join(problems)
     page.wait_for_load_state("networkidle")
     page.close()
     assert not errors, f"{rel}:\n" + "\n".join(errors)
@@ -113,3 +121,21 @@ def test_language_link_lands_on_the_twin(server, browser):
     page.wait_for_load_state("load")
     assert page.url.endswith("/chapters/ko/00_how_to_use.html")
     page.close()
+
+
+def test_broken_tex_is_detected(server, browser):
+    """The equation check must be able to fail: a page with broken TeX is flagged."""
+    probe = built.HTML / "_rnnbook_broken_tex.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><head><script defer src="_static/mathjax/tex-chtml.js"></script></head>'
+        '<body><span class="math">\\(\\frac{1}{2\\)</span> <span class="math">\\(x^2\\)</span></body></html>',
+        encoding="utf-8",
+    )
+    try:
+        page = browser.new_page()
+        page.goto(f"{server}/{probe.name}", wait_until="load")
+        problems = _math_problems(page)
+        page.close()
+    finally:
+        probe.unlink()
+    assert problems and ("raw TeX" in problems[0] or "TeX errors" in problems[0]), problems

@@ -86,5 +86,6 @@ def test_korean_pages_show_korean_theme_labels(parsed):
     ko = _chapter_pages(parsed, "ko")[0]
     en = built.HTML / "chapters" / "en" / ko.name
     ko_text, en_text = ko.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
-    assert "목차" in ko_text and "목차" not in en_text, "table-of-contents label not localised"
-    assert "검색" in ko_text and "Search" in en_text
+    assert 'prev-next-subtitle">다음' in ko_text, "the 'next' label is not Korean"
+    assert 'prev-next-subtitle">next' in en_text
+    assert 'placeholder="검색...' in ko_text and 'placeholder="Search...' in en_text
