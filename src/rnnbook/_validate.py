@@ -52,18 +52,22 @@ def _fmt(shape) -> str:
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
-def check_shape(name: str, arr: np.ndarray, expected, dims: str | None = None) -> np.ndarray:
+def check_shape(name: str, arr: np.ndarray, expected, dims: str | None = None,
+                note: str | None = None) -> np.ndarray:
     """Raise ``ValueError`` unless ``arr.shape`` matches ``expected``; return ``arr``.
 
     - ``expected``: tuple of ints, ``None`` meaning "any size" for that axis.
     - ``dims``: the axes' letters, e.g. ``"(T, B, I)"``, shown in the message.
+    - ``note``: where the expected sizes come from, e.g. ``"B from x, H from weight_hh"``.
 
-    Example message: ``h must have shape (B, H) = (4, 8), got (4, 9)``.
+    Example message: ``h must have shape (B, H) = (4, 8) (B from x), got (3, 8)``.
     """
     ok = arr.ndim == len(expected) and all(
         e is None or e == s for e, s in zip(expected, arr.shape))
     if not ok:
         label = f"{dims} = {_fmt(expected)}" if dims else _fmt(expected)
+        if note:
+            label += f" ({note})"
         raise ValueError(f"{name} must have shape {label}, got {_fmt(arr.shape)}")
     return arr
 
@@ -93,12 +97,13 @@ def param_shapes(gates: int, input_size: int, hidden_size: int) -> dict:
 
 
 def check_params(name: str, params, gates: int, input_size: int | None = None,
-                 dtype=None) -> tuple[dict, int, int]:
+                 dtype=None, input_from: str | None = None) -> tuple[dict, int, int]:
     """Check a parameter dict in PyTorch layout; return ``(params, I, H)``.
 
     The dict must hold exactly ``weight_ih (G*H, I)``, ``weight_hh (G*H, H)``,
     ``bias_ih (G*H,)``, ``bias_hh (G*H,)``. Missing and extra keys are both named.
-    H is read from ``weight_hh``; ``input_size``, if given, must equal I.
+    H is read from ``weight_hh``; ``input_size``, if given, must equal I (``input_from``
+    names where it came from, e.g. ``"xs.shape[2]"``, for the message).
     The returned dict holds float arrays cast to ``dtype`` (if given).
     """
     if not isinstance(params, Mapping):
@@ -123,5 +128,6 @@ def check_params(name: str, params, gates: int, input_size: int | None = None,
     for k in PARAM_KEYS:
         dims = {"weight_ih": "(G*H, I)", "weight_hh": "(G*H, H)"}.get(k, "(G*H,)")
         exp = expected[k] if not (k == "weight_ih" and I is None) else (gates * H, None)
-        check_shape(f"{name}[{k!r}]", out[k], exp, dims)
+        note = f"I = {I} from {input_from}" if (k == "weight_ih" and input_from) else None
+        check_shape(f"{name}[{k!r}]", out[k], exp, dims, note)
     return out, I, H

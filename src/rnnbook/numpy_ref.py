@@ -195,8 +195,10 @@ def _check_step(cell: str, x, state, params):
     """Validate one step's inputs; return (x, h, c, params) in x's dtype (c None unless LSTM)."""
     x = v.check_shape("x", v.float_array("x", x), (None, None), "(B, I)")
     B, I = x.shape
-    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=x.dtype)
-    h, c = _check_state("h" if cell != "lstm" else "state", cell, state, B, H, x.dtype)
+    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=x.dtype,
+                             input_from="x.shape[1]")
+    h, c = _check_state("h" if cell != "lstm" else "state", cell, state, B, H, x.dtype,
+                        source="x")
     return x, h, c, p
 
 
@@ -277,8 +279,12 @@ class GRUCache(NamedTuple):
     params: dict
 
 
-def _check_state(name: str, cell: str, state, B: int, H: int, dtype):
-    """Return (h, c) from a state (c is None unless LSTM); None means zeros."""
+def _check_state(name: str, cell: str, state, B: int, H: int, dtype, source: str = "xs"):
+    """Return (h, c) from a state (c is None unless LSTM); None means zeros.
+
+    ``source`` names the input that fixed B, for the error message.
+    """
+    note = f"B from {source}, H from params['weight_hh']"
     if state is None:
         zeros = np.zeros((B, H), dtype)
         return zeros, (np.zeros((B, H), dtype) if cell == "lstm" else None)
@@ -288,14 +294,14 @@ def _check_state(name: str, cell: str, state, B: int, H: int, dtype):
                             f"or None, got {type(state).__name__}")
         h = v.float_array(f"{name}[0] (h)", state[0], dtype=dtype)
         c = v.float_array(f"{name}[1] (c)", state[1], dtype=dtype)
-        v.check_shape(f"{name}[0] (h)", h, (B, H), "(B, H)")
-        v.check_shape(f"{name}[1] (c)", c, (B, H), "(B, H)")
+        v.check_shape(f"{name}[0] (h)", h, (B, H), "(B, H)", note)
+        v.check_shape(f"{name}[1] (c)", c, (B, H), "(B, H)", note)
         return h, c
     if isinstance(state, (tuple, list)):
         raise TypeError(f"{name} for cell {cell!r} must be one (B, H) array or None, "
                         f"got a {type(state).__name__}")
     h = v.float_array(name, state, dtype=dtype)
-    return v.check_shape(name, h, (B, H), "(B, H)"), None
+    return v.check_shape(name, h, (B, H), "(B, H)", note), None
 
 
 def forward(cell: str, xs, state0, params: dict, nonlinearity: str = "tanh"):
@@ -320,7 +326,8 @@ def forward(cell: str, xs, state0, params: dict, nonlinearity: str = "tanh"):
     if 0 in xs.shape:
         raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
     T, B, I = xs.shape
-    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype)
+    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype,
+                             input_from="xs.shape[2]")
     h0, c0 = _check_state("state0", cell, state0, B, H, xs.dtype)
     if cell == "rnn":
         cache = _rnn_forward(xs, h0, p, nonlinearity)
