@@ -215,3 +215,30 @@ def test_forward_does_not_modify_its_inputs():
     numpy_ref.backward(rng.standard_normal((3, 2, 4)), cache, rng.standard_normal((2, 4)))
     assert all(np.array_equal(params[k], copies[0][k]) for k in params)
     assert np.array_equal(xs, copies[1]) and np.array_equal(h0, copies[2])
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("shape", [(1, 1, 3, 5), (5, 3, 4, 2)])
+def test_naive_baseline_matches_torch(cell, shape):
+    """rnnbook.naive (chapter 05's gate-by-gate baseline) computes the same as torch.nn."""
+    from rnnbook import naive
+
+    T, B, I, H = shape
+    rng = np.random.default_rng(hash(("naive", cell, shape)) % 2**32)
+    params = random_params(rng, cell, I, H)
+    xs = rng.standard_normal((T, B, I))
+    state0 = make_state(rng, cell, B, H)
+    dhs = rng.standard_normal((T, B, H))
+    fwd, bwd = (naive.lstm_forward, naive.lstm_backward) if cell == "lstm" else \
+        (naive.gru_forward, naive.gru_backward)
+    hs, state_T, cache = fwd(xs, state0, params)
+    grads = bwd(dhs, cache)
+    ref_hs, ref_sT, ref_grads = torch_run(torch_module(cell, None, params, I, H),
+                                          cell, xs, state0, dhs, None)
+    assert_close(hs, ref_hs, what="hs")
+    for ours, ref in zip(as_tuple(state_T), ref_sT, strict=True):
+        assert_close(ours, ref, what="state_T")
+    for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "xs"):
+        assert_close(grads[key], ref_grads[key], what=key)
+    for ours, ref in zip(as_tuple(grads["state0"]), ref_grads["state0"], strict=True):
+        assert_close(ours, ref, what="state0")
