@@ -406,3 +406,9 @@ def test_parametrisation_covers_required_cases():
     assert any(T == 1 for T, *_ in SEQ_SHAPES)
     assert any(B == 1 for _, B, *_ in shapes)
     assert any(I != H for *_, I, H in shapes)
+
+
+@pytest.mark.parametrize("name", R.__all__)
+def test_public_classes_link_back_to_a_chapter(name):
+    chapter = {"RNN": "01_rnn", "LSTM": "03_lstm", "GRU": "04_gru"}[name.replace("Cell", "")]
+    assert f"Explained in chapters/<lang>/{chapter}." in getattr(R, name).__doc__
