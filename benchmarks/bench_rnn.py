@@ -1,9 +1,10 @@
 """Speed of rnnbook.numpy_ref against torch.nn (CPU) and the gate-by-gate NumPy baseline.
 
-Run:  python benchmarks/bench_rnn.py [--threads 1] [--repeats 7]
+Run:  python benchmarks/bench_rnn.py [--threads 1] [--repeats 9]
 
 At (T, B, I, H) = (100, 64, 64, 128), for LSTM and GRU in float32 and float64, times
-(median of ``--repeats`` runs after one warm-up):
+(median of ``--repeats`` rounds after one warm-up round; every round runs every variant
+once, and each ratio is the median of the per-round ratios):
 
 - numpy_ref.forward, and forward + backward (gradients of all weights, xs and state0);
 - torch.nn forward (parameters require grad, as in training) and forward + autograd
@@ -13,7 +14,8 @@ At (T, B, I, H) = (100, 64, 64, 128), for LSTM and GRU in float32 and float64, t
 The ratios are numpy_ref time / torch.nn time (lower is better) and naive time /
 numpy_ref time (higher is better). "GEMM %" is the matmul arithmetic of the pass
 (2·T·B·G·H·(I+H) flops forward, twice that backward) divided by its time, as a fraction
-of the rate of one large square matmul measured in the same run with the same threads.
+of the rate of a (1024, 1024) @ (1024, 1024) NumPy matmul timed in the same rounds with
+the same threads.
 Targets (issue 3): forward ≤ 1.25× torch.nn in float64 and ≤ 1.5× in float32,
 forward + backward ≤ 1.0× in float64 and ≤ 1.5× in float32, ≥ 2× faster than naive.
 """
@@ -37,23 +39,28 @@ NAIVE = {"lstm": (naive.lstm_forward, naive.lstm_backward),
          "gru": (naive.gru_forward, naive.gru_backward)}
 
 
-def median_time(fn, repeats: int) -> float:
-    """Median wall time of fn() in seconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def interleaved_times(fns: dict, repeats: int) -> dict:
+    """Wall times (seconds) of each fn over ``repeats`` rounds, after one warm-up round.
+
+    Each round runs every fn once, so load from other processes on a shared machine
+    hits all of them alike and the per-round ratios stay meaningful.
+    """
+    times = {name: [] for name in fns}
+    for round_ in range(repeats + 1):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            if round_:
+                times[name].append(time.perf_counter() - t0)
+    return times
 
 
-def gemm_rate(dtype, repeats: int, n: int = 1024) -> float:
-    """Flops per second of an (n, n) @ (n, n) NumPy matmul."""
+def gemm_fn(dtype, n: int = 1024):
+    """An (n, n) @ (n, n) NumPy matmul and its flop count."""
     rng = np.random.default_rng(0)
     a, b = (rng.standard_normal((n, n)).astype(dtype) for _ in range(2))
     out = np.empty_like(a)
-    return 2 * n ** 3 / median_time(lambda: np.matmul(a, b, out=out), repeats)
+    return (lambda: np.matmul(a, b, out=out)), 2 * n ** 3
 
 
 def bench_case(cell: str, dtype, T: int, B: int, I: int, H: int, repeats: int) -> dict:
@@ -100,13 +107,13 @@ def bench_case(cell: str, dtype, T: int, B: int, I: int, H: int, repeats: int) -
         out, _ = module(x_t, s_t)
         out.backward(dhs_t)
 
-    return {"np_fwd": median_time(np_fwd, repeats),
-            "np_fb": median_time(np_fwd_bwd, repeats),
-            "torch_fwd": median_time(torch_fwd, repeats),
-            "torch_fwd_nograd": median_time(torch_fwd_nograd, repeats),
-            "torch_fb": median_time(torch_fwd_bwd, repeats),
-            "naive_fwd": median_time(naive_fwd, repeats),
-            "naive_fb": median_time(naive_fwd_bwd, repeats)}
+    gemm, gemm_flops = gemm_fn(dtype)
+    fns = {"np_fwd": np_fwd, "np_fb": np_fwd_bwd, "torch_fwd": torch_fwd,
+           "torch_fwd_nograd": torch_fwd_nograd, "torch_fb": torch_fwd_bwd,
+           "naive_fwd": naive_fwd, "naive_fb": naive_fwd_bwd, "gemm": gemm}
+    times = interleaved_times(fns, repeats)
+    times["gemm_rate"] = [gemm_flops / t for t in times["gemm"]]
+    return times
 
 
 def cpu_model() -> str:
@@ -123,7 +130,7 @@ def cpu_model() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--shape", type=int, nargs=4, default=(100, 64, 64, 128),
                         metavar=("T", "B", "I", "H"))
     parser.add_argument("--cells", nargs="+", default=["lstm", "gru"])
@@ -142,7 +149,8 @@ def main() -> None:
         print(f"numpy BLAS: {'; '.join(blas)}")
         print("OPENBLAS_CORETYPE=" + os.environ.get("OPENBLAS_CORETYPE", "(unset)")
               + " OPENBLAS_L2_SIZE=" + os.environ.get("OPENBLAS_L2_SIZE", "(unset)"))
-        print(f"shape (T, B, I, H) = ({T}, {B}, {I}, {H}), median of {args.repeats}; times in ms")
+        print(f"shape (T, B, I, H) = ({T}, {B}, {I}, {H}), median of {args.repeats} rounds; "
+              f"times in ms")
         print()
         header = (f"{'cell':5} {'dtype':7} | {'np fwd':>7} {'torch':>7} {'ratio':>6} "
                   f"{'(nograd)':>8} | {'np f+b':>7} {'torch':>7} {'ratio':>6} | "
@@ -152,21 +160,28 @@ def main() -> None:
         print("-" * len(header))
         for dname in args.dtypes:
             dtype = np.dtype(dname).type
-            rate = gemm_rate(dtype, args.repeats)
             for cell in args.cells:
                 r = bench_case(cell, dtype, T, B, I, H, args.repeats)
                 G = numpy_ref.GATES[cell]
                 flops = 2 * T * B * G * H * (I + H)
-                ms = {k: 1e3 * s for k, s in r.items()}
+                ms = {k: 1e3 * statistics.median(r[k]) for k in r if k != "gemm_rate"}
+                rate = statistics.median(r["gemm_rate"])
+
+                def ratio(a, b):  # median over rounds of the per-round ratio
+                    return statistics.median(x / y for x, y in zip(r[a], r[b]))
+
+                def gemm_pct(key, f):
+                    return 100 * statistics.median(f / t / g for t, g in zip(r[key], r["gemm_rate"]))
+
                 print(f"{cell:5} {dname:7} | {ms['np_fwd']:7.2f} {ms['torch_fwd']:7.2f} "
-                      f"{r['np_fwd'] / r['torch_fwd']:6.2f} "
+                      f"{ratio('np_fwd', 'torch_fwd'):6.2f} "
                       f"{ms['torch_fwd_nograd']:8.2f} | "
                       f"{ms['np_fb']:7.2f} {ms['torch_fb']:7.2f} "
-                      f"{r['np_fb'] / r['torch_fb']:6.2f} | "
-                      f"{ms['naive_fwd']:7.2f} {r['naive_fwd'] / r['np_fwd']:5.1f} "
-                      f"{ms['naive_fb']:8.2f} {r['naive_fb'] / r['np_fb']:5.1f} | "
-                      f"{rate / 1e9:9.1f} {100 * flops / r['np_fwd'] / rate:6.1f} "
-                      f"{100 * 3 * flops / r['np_fb'] / rate:6.1f}")
+                      f"{ratio('np_fb', 'torch_fb'):6.2f} | "
+                      f"{ms['naive_fwd']:7.2f} {ratio('naive_fwd', 'np_fwd'):5.1f} "
+                      f"{ms['naive_fb']:8.2f} {ratio('naive_fb', 'np_fb'):5.1f} | "
+                      f"{rate / 1e9:9.1f} {gemm_pct('np_fwd', flops):6.1f} "
+                      f"{gemm_pct('np_fb', 3 * flops):6.1f}")
         print()
         print("ratio = numpy_ref / torch.nn (targets: fwd <= 1.25 f64, 1.5 f32; "
               "f+b <= 1.0 f64, 1.5 f32); x = naive / numpy_ref (target >= 2)")
