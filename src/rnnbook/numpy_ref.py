@@ -79,7 +79,6 @@ def init_params(cell: str, input_size: int, hidden_size: int, rng=None,
             for name, shape in v.param_shapes(G, I, H).items()}
 
 
-# ---------------------------------------------------------------------------- cells
 
 def _rnn_cell(a: np.ndarray, nonlinearity: str, h_next: np.ndarray) -> None:
     """h' = tanh(a) or relu(a), with a = W_ih x + b_ih + W_hh h + b_hh (B, H)."""
@@ -189,7 +188,6 @@ def _gru_cell_backward(dh: np.ndarray, gates: np.ndarray, ah: np.ndarray, h: np.
     dh *= z
 
 
-# --------------------------------------------------------------------- public steps
 
 def _check_step(cell: str, x, state, params):
     """Validate one step's inputs; return (x, h, c, params) in x's dtype (c None unless LSTM)."""
@@ -250,7 +248,6 @@ def gru_step(x, h, params: dict) -> np.ndarray:
     return h_next
 
 
-# ------------------------------------------------------------------ sequence forward
 
 class RNNCache(NamedTuple):
     """What :func:`backward` needs from an RNN forward pass."""
@@ -397,7 +394,6 @@ def _gru_forward(xs, h0, p) -> GRUCache:
     return GRUCache(xs, hs, gates, ah, p)
 
 
-# ------------------------------------------------------------------ backward (BPTT)
 
 def _check_dstate(cache, dstate, B: int, H: int, dtype):
     """(dh_T, dc_T) as fresh arrays we may overwrite; None parts become zeros."""
