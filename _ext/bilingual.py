@@ -114,7 +114,8 @@ def _page_context(app, pagename, templatename, context, doctree):
     href = html.escape(app.builder.get_relative_uri(pagename, twin))
     switch = (
         f'<p class="rnnbook-lang-switch"><a class="rnnbook-twin" href="{href}" '
-        f'hreflang="{other}" lang="{other}">🌐 {SWITCH_LABEL[lang]}</a></p>\n'
+        f'hreflang="{other}" lang="{other}"><i class="fa-solid fa-language" aria-hidden="true"></i> '
+        f"{SWITCH_LABEL[lang]}</a></p>\n"
     )
     context["body"] = switch + context["body"]
     context["metatags"] = context.get("metatags", "") + (

@@ -74,6 +74,8 @@ def hygiene(path: Path) -> list[str]:
         problems.append(f'{where(path, first_i)}: bootstrap cell needs metadata "cellView": "form"')
     if first.get("outputs"):
         problems.append(f"{where(path, first_i)}: bootstrap cell must print nothing outside Colab")
+    if nb.get("metadata", {}).get("mystnb") != book.CODE_PROMPTS.get(lang):
+        problems.append(f"{rel(path)}: notebook metadata lacks the {lang} toggle labels (run `python tools/book.py bootstrap`)")
     setups = [(i, c) for i, c in cells if "rnnbook.setup(" in book.source(c)]
     if len(cells) < 2 or "rnnbook.setup(" not in book.source(cells[1][1]):
         problems.append(f"{rel(path)}: second code cell must call rnnbook.setup(lang=...)")

@@ -2,6 +2,7 @@
 
     python tools/book.py execute chapters/ko/01_rnn.ipynb chapters/en/01_rnn.ipynb
     python tools/book.py bootstrap      # rewrite every notebook's first cell from _config.yml
+                                        # and its metadata (kernel, Colab, toggle labels)
 
 ``execute`` runs a notebook in place, in this Python environment, the way nbval
 re-runs it in CI (kernel in the current environment, working directory = the
@@ -77,6 +78,21 @@ def set_bootstrap(nb: dict) -> None:
         cell["metadata"]["tags"].append("hide-input")
 
 
+# Labels of myst-nb's show/hide toggles (hidden bootstrap and solution cells), per language.
+CODE_PROMPTS = {
+    "ko": {"code_prompt_show": "코드 보기", "code_prompt_hide": "코드 숨기기"},
+    "en": {"code_prompt_show": "Show code", "code_prompt_hide": "Hide code"},
+}
+
+
+def set_book_metadata(nb, lang: str) -> None:
+    """Notebook metadata the book and Colab read: kernel, Colab options, toggle labels."""
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    nb.metadata["colab"] = {"provenance": [], "toc_visible": True}
+    nb.metadata["mystnb"] = dict(CODE_PROMPTS[lang])
+
+
 def _clean(nb) -> None:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -84,9 +100,6 @@ def _clean(nb) -> None:
             cell.metadata.pop("collapsed", None)
             cell.metadata.pop("scrolled", None)
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata.setdefault("language_info", {"name": "python"})
-    nb.metadata["colab"] = {"provenance": [], "toc_visible": True}
 
 
 def execute(path: Path, timeout: int = 600) -> float:
@@ -109,6 +122,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     client.execute()
     elapsed = time.perf_counter() - start
     _clean(nb)
+    set_book_metadata(nb, path.parent.name)
     for i, cell in code_cells(nb):
         for out in cell.get("outputs", []):
             if out.get("name") == "stderr":
@@ -127,6 +141,7 @@ def main(argv: list[str]) -> int:
         for path in notebooks():
             nb = nbformat.read(path, as_version=4)
             set_bootstrap(nb)
+            set_book_metadata(nb, path.parent.name)
             nbformat.write(nb, path)
         return 0
     paths = [Path(p).resolve() for p in argv[1:]] or notebooks()
