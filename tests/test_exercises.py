@@ -681,3 +681,51 @@ def test_textbook_gru_mistakes(fn, diagnosis, keys, gates, en_word, ko_word):
 def test_textbook_gru_in_place_is_reported():
     result = check("textbook_gru_to_torch", textbook_in_place, lang="en")
     assert result.diagnosis == "mutated_input"
+
+
+# ------------------------------------------------------------ LSTM step, backward
+
+def lstm_backward(dh_next, dc_next, x, state, params, *, dh_path=True, df_factor=True):
+    h, c = state
+    a = x @ params["weight_ih"].T + params["bias_ih"] + h @ params["weight_hh"].T + params["bias_hh"]
+    ai, af, ag, ao = split(a, 4)
+    i, f, g, o = sig(ai), sig(af), np.tanh(ag), sig(ao)
+    tc = np.tanh(f * c + i * g)
+    dc = dc_next + (dh_next * o * (1 - tc ** 2) if dh_path else 0)
+    df = dc * c * (f * (1 - f) if df_factor else (1 - f))
+    da = np.hstack([dc * g * i * (1 - i), df, dc * i * (1 - g ** 2), dh_next * tc * o * (1 - o)])
+    return {"x": da @ params["weight_ih"], "h": da @ params["weight_hh"], "c": dc * f,
+            "weight_ih": da.T @ x, "weight_hh": da.T @ h, "bias_ih": da.sum(0),
+            "bias_hh": da.sum(0)}
+
+
+def test_lstm_backward_reference_passes():
+    assert check("lstm_cell_backward", lstm_backward, lang="en").passed
+
+
+@pytest.mark.parametrize("fn, diagnosis, details, en_word, ko_word", [
+    (functools.partial(lstm_backward, dh_path=False), "lstm_bwd.dh_into_dc", {},
+     "h_next = o ⊙ tanh(c_next)", "h_next = o ⊙ tanh(c_next)"),
+    (functools.partial(lstm_backward, df_factor=False), "lstm_bwd.gate_rows", {"gates": ("f",)},
+     "forget gate", "망각 게이트"),
+    (lambda *a: {k: v for k, v in lstm_backward(*a).items() if k != "bias_hh"},
+     "bwd.missing_keys", {"keys": ("bias_hh",)}, "bias_hh", "bias_hh"),
+    (lambda *a: dict(lstm_backward(*a), x=lstm_backward(*a)["x"].T), "wrong_shape", {},
+     "(3, 1)", "(3, 1)"),
+])
+def test_lstm_backward_mistakes(fn, diagnosis, details, en_word, ko_word):
+    en = check("lstm_cell_backward", fn, lang="en")
+    ko = check("lstm_cell_backward", fn, lang="ko")
+    assert en.diagnosis == ko.diagnosis == diagnosis, en.message
+    for key, value in details.items():
+        assert en.details[key] == value
+    assert en_word in en.message and ko_word in ko.message
+
+
+def test_lstm_backward_in_place_is_reported():
+    def writes_into_dc(dh_next, dc_next, x, state, params):
+        grads = lstm_backward(dh_next, dc_next, x, state, params)
+        dc_next *= 0
+        return grads
+    result = check("lstm_cell_backward", writes_into_dc, lang="en")
+    assert result.diagnosis == "mutated_input" and result.details["inputs"] == ("dc_next",)

@@ -141,6 +141,17 @@ MESSAGES = {
         "tb.one_minus": ("The z rows of {keys} are 1 − W; the conversion negates them instead "
                          "(σ(−a) = 1 − σ(a))."),
         "tb.wrong_block": "The {gates} rows of {keys} are wrong.",
+        # LSTM step, backward
+        "bwd.wrong_type": ("Return a dict of gradients with the keys {keys}; your function "
+                           "returned {got}."),
+        "bwd.missing_keys": "Gradients missing from the dict: {keys}.",
+        "bwd.wrong": ("Wrong gradients: {keys} (max error {err} against central differences, "
+                      "test case {case})."),
+        "bwd.dh_into_dc": ("The gradient reaching c_next must also include the path through "
+                           "h_next = o ⊙ tanh(c_next): add dh_next ⊙ o ⊙ (1 − tanh²(c_next)) "
+                           "to dc_next."),
+        "bwd.gate_rows": ("In the parameter gradients the rows of {gates} are wrong; the other "
+                          "gates' rows are right."),
     },
     "ko": {
         "passed": "정답입니다. 테스트 {n}개를 모두 통과했습니다.",
@@ -260,6 +271,16 @@ MESSAGES = {
         "tb.one_minus": ("{keys}의 z 행을 1 − W로 바꿨습니다. 부호만 바꾸어야 합니다"
                          "(σ(−a) = 1 − σ(a))."),
         "tb.wrong_block": "{keys}의 {gates} 행이 틀렸습니다.",
+        "bwd.wrong_type": ("{keys}를 키로 하는 기울기의 dict를 반환해야 하는데, 반환된 것은 "
+                           "{got}입니다."),
+        "bwd.missing_keys": "dict에 기울기가 빠졌습니다: {keys}.",
+        "bwd.wrong": ("기울기가 틀렸습니다: {keys}(중앙 차분과의 최대 오차 {err}, "
+                      "테스트 {case})."),
+        "bwd.dh_into_dc": ("c_next에 도달하는 기울기에는 h_next = o ⊙ tanh(c_next)를 거치는 경로도 "
+                           "들어가야 합니다: dc_next에 dh_next ⊙ o ⊙ (1 − tanh²(c_next))를 "
+                           "더하세요."),
+        "bwd.gate_rows": ("매개변수 기울기에서 {gates}의 행이 틀렸습니다. 다른 게이트의 행은 "
+                          "맞습니다."),
     },
 }
 

@@ -15,6 +15,23 @@ become messages, and a failure inside the checker itself becomes an ``"error"`` 
 Results display as one deterministic block (``text/plain`` and ``text/html``), so
 notebooks can store them and nbval can compare them.
 
+Built-in ids and the learner's function each expects (chapters register more):
+
+- ``rnn_step``, ``lstm_step``, ``gru_step``: the signatures of :mod:`rnnbook.numpy_ref`'s
+  step functions, e.g. ``lstm_step(x, (h, c), params) -> (h_next, c_next)``.
+- ``rnn_param_count``, ``lstm_param_count``, ``gru_param_count``:
+  ``fn(input_size, hidden_size) -> int``, the parameter count of the torch.nn module.
+- ``clip_grad_norm``: ``fn(grads, max_norm) -> list`` of arrays scaled by
+  ``min(1, max_norm / ‖g‖)`` with ‖g‖ the norm of all gradients together; inputs unchanged.
+- ``rnn_shapes``: ``fn(T, B, I, H) -> dict`` of shape tuples of a one-layer, time-major
+  torch.nn.RNN: ``weight_ih, weight_hh, bias_ih, bias_hh, output, h_n``.
+- ``textbook_gru_to_torch``: ``fn(params) -> params`` for PyTorch's GRU, from a GRU that
+  weighs the past by ``1 − z`` (see :func:`rnnbook.conventions.textbook_gru_to_torch`).
+- ``lstm_cell_backward``: ``fn(dh_next, dc_next, x, (h, c), params) -> dict`` with keys
+  ``x, h, c, weight_ih, weight_hh, bias_ih, bias_hh``: the gradients of
+  ``sum(dh_next ⊙ h_next) + sum(dc_next ⊙ c_next)`` for one LSTM step, checked against
+  central differences.
+
 Grading: when the environment variable ``RNNBOOK_GRADE_LOG`` names a file, every
 ``check`` call appends one JSON line to it (exercise id, status, diagnosis, the message
 in every language); ``python -m rnnbook.grade`` sets it for the notebooks it runs.
@@ -1177,3 +1194,110 @@ def _textbook_blocks(got, textbook, expected, H):
     first = next(iter(problems))
     return Verdict("failed", parts, first, {"keys": tuple(problems[first][0]),
                                             "gates": tuple(problems[first][1])})
+
+
+# ---------------------------------------------------------- LSTM step, backward
+
+_BWD_KEYS = ("x", "h", "c", "weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def _lstm_backward_model(dh_next, dc_next, x, state, p, *, dh_into_dc=True) -> dict:
+    """Gradients of sum(dh_next ⊙ h') + sum(dc_next ⊙ c') for one LSTM step."""
+    h, c = state
+    i, f, g, o = _lstm_gates(x, h, p)
+    c_next = f * c + i * g
+    t = np.tanh(c_next)
+    dc_total = dc_next + (dh_next * o * (1.0 - t * t) if dh_into_dc else 0.0)
+    da = np.concatenate([dc_total * g * i * (1.0 - i), dc_total * c * f * (1.0 - f),
+                         dc_total * i * (1.0 - g * g), dh_next * t * o * (1.0 - o)], axis=1)
+    return {"x": da @ p["weight_ih"], "h": da @ p["weight_hh"], "c": dc_total * f,
+            "weight_ih": da.T @ x, "weight_hh": da.T @ h, "bias_ih": da.sum(0),
+            "bias_hh": da.sum(0)}
+
+
+def _numerical_lstm_backward(dh_next, dc_next, x, state, p, eps: float = 1e-6) -> dict:
+    """The same gradients by central differences through numpy_ref.lstm_step."""
+    from . import numpy_ref
+    h, c = state
+    inputs = {"x": x, "h": h, "c": c, **p}
+
+    def loss() -> float:
+        h1, c1 = numpy_ref.lstm_step(inputs["x"], (inputs["h"], inputs["c"]),
+                                     {k: inputs[k] for k in _PARAM_KEYS})
+        return float(np.sum(dh_next * h1) + np.sum(dc_next * c1))
+
+    grads = {}
+    for key in _BWD_KEYS:
+        arr = inputs[key] = inputs[key].copy()
+        grad = np.empty_like(arr)
+        for idx in np.ndindex(arr.shape):
+            old = arr[idx]
+            arr[idx] = old + eps
+            up = loss()
+            arr[idx] = old - eps
+            grad[idx] = (up - loss()) / (2 * eps)
+            arr[idx] = old
+        grads[key] = grad
+    return grads
+
+
+@register("lstm_cell_backward")
+def _check_lstm_backward(fn) -> Verdict:
+    """Learner's ``fn(dh_next, dc_next, x, (h, c), params) -> dict`` of gradients.
+
+    The dict holds ``x, h, c, weight_ih, weight_hh, bias_ih, bias_hh``, each the gradient of
+    ``sum(dh_next ⊙ h') + sum(dc_next ⊙ c')`` with the shape of that input.
+    """
+    cases = ((1, 3, 2), (3, 2, 4))
+    for k, (B, I, H) in enumerate(cases):
+        rng = np.random.default_rng(7_900 + k)
+        p = _random_params(rng, 4, I, H)
+        x, h, c = rng.normal(size=(B, I)), rng.uniform(-0.9, 0.9, (B, H)), rng.normal(size=(B, H))
+        dh_next, dc_next = rng.normal(size=(B, H)), rng.normal(size=(B, H))
+        args = (dh_next, dc_next, x, (h, c), p)
+        used = copy.deepcopy(args)
+        label = f"B={B}, I={I}, H={H}"
+        got = call_learner(fn, used, case=label)
+        names = sum((_mutations(o, u, n) for o, u, n in
+                     zip(args, used, ("dh_next", "dc_next", "x", "state", "params"))), [])
+        if names:
+            return _mutated_verdict(names)
+        if got is None:
+            return Verdict.fail("returned_none")
+        if not isinstance(got, Mapping):
+            return Verdict.fail("bwd.wrong_type", diagnosis="wrong_type", got=_describe(got),
+                                keys=", ".join(_BWD_KEYS))
+        missing = [key for key in _BWD_KEYS if key not in got]
+        if missing:
+            return Verdict.fail("bwd.missing_keys", keys=", ".join(missing),
+                                details={"keys": tuple(missing)})
+        expected = _numerical_lstm_backward(*args)
+        for key in _BWD_KEYS:
+            if not isinstance(got[key], np.ndarray):
+                return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
+                                    got=_describe(got[key]))
+            if got[key].shape != expected[key].shape:
+                return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
+                                    got=got[key].shape, expected=expected[key].shape)
+
+        def same(a, b) -> bool:
+            return np.allclose(a, b, rtol=1e-5, atol=1e-7)
+
+        wrong = [key for key in _BWD_KEYS if not same(got[key], expected[key])]
+        if not wrong:
+            continue
+        err = max(float(np.max(np.abs(got[key] - expected[key]))) for key in wrong)
+        parts = [_Msg("bwd.wrong", keys=", ".join(wrong), err=f"{err:.1e}", case=label)]
+        mutant = _lstm_backward_model(*args, dh_into_dc=False)
+        if all(same(got[key], mutant[key]) for key in _BWD_KEYS):
+            return Verdict("failed", parts + [_Msg("bwd.dh_into_dc")], "lstm_bwd.dh_into_dc",
+                           {"keys": tuple(wrong)})
+        gates = [letter for j, letter in enumerate("ifgo")
+                 if any(not same(got[key][j * H:(j + 1) * H], expected[key][j * H:(j + 1) * H])
+                        for key in _PARAM_KEYS)]
+        if gates and len(gates) < 4:
+            parts.append(_Msg("bwd.gate_rows", gates=_Join(_Gate("lstm", g) for g in gates)))
+            return Verdict("failed", parts, "lstm_bwd.gate_rows",
+                           {"keys": tuple(wrong), "gates": tuple(gates)})
+        return Verdict("failed", parts, "lstm_bwd.mismatch", {"keys": tuple(wrong)})
+    return Verdict.ok(len(cases))
