@@ -495,10 +495,11 @@ def _variants(cell: str) -> list:
         for perm in itertools.permutations(range(len(letters))):
             if perm != tuple(range(len(letters))):
                 moved = tuple(letters[k] for k in range(len(letters)) if perm[k] != k)
+                order = "".join(letters[k] for k in perm)
                 out.append(_Variant("perm", perm, f"{cell}.gate_order",
                                     _Msg("gate_order", swaps=_Swaps(cell, perm),
                                          order=", ".join(letters)),
-                                    (("gates", moved), ("order", "".join(letters[k] for k in perm)))))
+                                    (("gates", moved), ("order", order))))
         for letter, right in zip(letters, _DEFAULT_ACTS[cell]):
             for wrong in ("tanh" if right == "sigmoid" else "sigmoid", "identity"):
                 out.append(_activation_variant(cell, f"act_{letter}", letter, right, wrong))

@@ -90,7 +90,8 @@ def _errors(nb) -> list:
     for k, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
-        if _EXPECTED_ERROR.search(cell.source) or "raises-exception" in cell.metadata.get("tags", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if _EXPECTED_ERROR.search(cell.source) or "raises-exception" in tags:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
@@ -229,7 +230,8 @@ def grade_notebook(path: str, timeout: float = DEFAULT_TIMEOUT, lang: str = "en"
                                                  "child.err"))
         # The child and its kernel import the same rnnbook as this grader.
         package_root = str(Path(__file__).resolve().parents[1])
-        paths = [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        paths = [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                                  if p]
         env = dict(os.environ, **{GRADE_LOG_ENV: str(log), "PYTHONPATH": os.pathsep.join(paths)})
         command = [sys.executable, "-m", "rnnbook.grade", "--child", path, str(out), str(pid),
                    str(timeout)] + (["--keep-solutions"] if keep_solutions else [])
