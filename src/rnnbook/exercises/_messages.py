@@ -1,7 +1,7 @@
 """Message catalogues of :mod:`rnnbook.exercises`, one dict per language.
 
 A message is a template filled with ``str.format``; arguments that depend on the language
-(gate names, activations, nested sentences) are rendered by :mod:`rnnbook.exercises`
+(gate names, activations, nested sentences) are rendered by :mod:`rnnbook.exercises._text`
 before formatting. Korean sentences are written so that no particle follows a value that
 changes (``{got}``, ``{what}``): the copula (``…입니다``, ``…인데``) or a fixed noun
 (``모양``, ``타입``) stands between them, so 은/는 and 이/가 never have to be chosen at run time.

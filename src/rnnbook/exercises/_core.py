@@ -1,0 +1,257 @@
+"""Results, verdicts, the registry and :func:`check`, which runs a checker safely.
+
+The learner's code runs with its output captured; its exceptions become verdicts, and a
+failure of a checker itself becomes an ``"error"`` result.
+
+Explained in chapters/<lang>/00_how_to_use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import os
+import re
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+from .. import LANGUAGES, current_lang
+from ._text import _Msg, _clean, _type_name
+
+GRADE_LOG_ENV = "RNNBOOK_GRADE_LOG"
+
+_ICONS = {"passed": "✅", "failed": "❌", "not_attempted": "⏳", "error": "⚠️"}
+_COLOURS = {"passed": ("#2e7d32", "#edf7ee"), "failed": ("#c62828", "#fdecea"),
+            "not_attempted": ("#6d6d6d", "#f3f3f3"), "error": ("#b26a00", "#fff4e5")}
+_NUMPY_DIR = os.path.dirname(np.__file__)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Result:
+    """What :func:`check` returns: displays itself as one block in a notebook."""
+
+    exercise_id: str
+    status: str                       # "passed" | "failed" | "not_attempted" | "error"
+    lang: str
+    messages: Mapping[str, str]       # the message in every language
+    diagnosis: str | None = None      # stable code of the mistake, e.g. "lstm.gate_order"
+    details: Mapping = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def message(self) -> str:
+        return self.messages[self.lang]
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"{_ICONS[self.status]} {self.exercise_id} — {self.message}"
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        border, background = _COLOURS[self.status]
+        body = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.message, quote=False))
+        return (f'<div style="border-left: 4px solid {border}; background: {background}; '
+                f'color: #1f2328; padding: 0.5em 0.9em; margin: 0.3em 0; '
+                f'border-radius: 4px; line-height: 1.5">'
+                f"<strong>{_ICONS[self.status]} {html.escape(self.exercise_id)}</strong> — "
+                f"{body}</div>")
+
+
+@dataclass
+class Verdict:
+    """What a checker returns: a status, its sentences and a stable diagnosis code."""
+
+    status: str
+    parts: list
+    diagnosis: str | None = None
+    details: dict = field(default_factory=dict)
+
+    @classmethod
+    def ok(cls, n: int, code: str = "passed") -> "Verdict":
+        return cls("passed", [_Msg(code, n=n)])
+
+    @classmethod
+    def fail(cls, code: str, /, *, diagnosis: str | None = None, details: dict | None = None,
+             **args) -> "Verdict":
+        return cls("failed", [_Msg(code, **args)], diagnosis or code, dict(details or {}))
+
+
+class LearnerError(Exception):
+    """Raised by :func:`call_learner` when the learner's code raised; carries the verdict."""
+
+    def __init__(self, verdict: Verdict):
+        super().__init__(verdict.diagnosis)
+        self.verdict = verdict
+
+
+@dataclass
+class _Call:
+    value: object = None
+    exc: BaseException | None = None
+
+
+def _invoke(fn: Callable, args: tuple, kwargs: dict | None = None) -> _Call:
+    """Call learner code with its printing, warnings and float errors kept out of sight."""
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+            warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return _Call(value=fn(*args, **(kwargs or {})))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit too: a learner's sys.exit() is a result
+            return _Call(exc=exc)
+
+
+def _exception_verdict(exc: BaseException, case: str) -> Verdict:
+    if isinstance(exc, NotImplementedError):
+        return Verdict("not_attempted", [_Msg("not_attempted")], "not_attempted")
+    where = ""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename != __file__ and not f.filename.startswith(_NUMPY_DIR)]
+    if frames:
+        last = frames[-1]
+        where = _Msg("exception.where", func=last.name, line=last.lineno,
+                     code=_clean(last.line or "", 80))
+    return Verdict("failed", [_Msg("exception", etype=type(exc).__name__,
+                                   emsg=_clean(exc), where=where, case=case)],
+                   "exception", {"exception": type(exc).__name__})
+
+
+def call_learner(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
+                 case: str = "") -> object:
+    """Call the learner's ``fn(*args, **kwargs)`` for a checker and return its value.
+
+    Output is captured; if ``fn`` raises, :class:`LearnerError` carries the verdict
+    (``NotImplementedError`` means "not attempted yet") and :func:`check` reports it.
+    ``case`` names the test case in the message (e.g. ``"B=4, I=3, H=5"``).
+    """
+    call = _invoke(fn, args, kwargs)
+    if call.exc is not None:
+        raise LearnerError(_exception_verdict(call.exc, case))
+    return call.value
+
+
+@dataclass
+class _Exercise:
+    checker: Callable
+    messages: dict
+
+
+_REGISTRY: dict[str, _Exercise] = {}
+
+
+def register(exercise_id: str, checker: Callable | None = None, *,
+             messages: Mapping | None = None):
+    """Register ``checker(fn) -> Verdict`` under ``exercise_id``; usable as a decorator.
+
+    ``messages`` maps each language to ``{code: template}`` for the codes this checker
+    uses beyond the built-in catalogue (:mod:`rnnbook._messages`). Inside the checker,
+    call the learner through :func:`call_learner`.
+
+    Explained in chapters/<lang>/00_how_to_use.
+    """
+    if not isinstance(exercise_id, str) or not exercise_id:
+        raise TypeError(f"exercise_id must be a non-empty str, got {exercise_id!r}")
+    messages = dict(messages or {})
+    if messages and set(messages) != set(LANGUAGES):
+        raise ValueError(f"messages must have one catalogue per language {LANGUAGES}, "
+                         f"got {sorted(messages)}")
+
+    def add(func: Callable) -> Callable:
+        if not callable(func):
+            raise TypeError(f"checker must be callable, got {type(func).__name__}")
+        _REGISTRY[exercise_id] = _Exercise(func, messages)
+        return func
+
+    return add if checker is None else add(checker)
+
+
+def _load_chapters() -> None:
+    """Import :mod:`rnnbook.exercise_bank`, whose chapter modules register their ids."""
+    try:
+        from .. import exercise_bank
+        exercise_bank.load_all()
+    except Exception:  # a broken chapter module must not break the built-in exercises
+        pass
+
+
+def known_ids() -> tuple:
+    """The registered exercise ids (built in and the chapters' own), sorted."""
+    _load_chapters()
+    return tuple(sorted(_REGISTRY))
+
+
+def check(exercise_id: str, fn: Callable, lang: str | None = None) -> Result:
+    """Check the learner's ``fn`` for ``exercise_id``; return a :class:`Result`.
+
+    ``lang`` ("ko" | "en") defaults to the one chosen by :func:`rnnbook.setup`.
+    Never raises: an unknown id, a non-callable ``fn`` or a failure of the checker
+    itself gives a result with status ``"error"``.
+
+    Explained in chapters/<lang>/00_how_to_use.
+    """
+    if lang not in LANGUAGES:
+        lang = current_lang()
+    exercise = _REGISTRY.get(exercise_id) if isinstance(exercise_id, str) else None
+    if exercise is None and isinstance(exercise_id, str):
+        _load_chapters()
+        exercise = _REGISTRY.get(exercise_id)
+    extra: dict = {}
+    if exercise is None:
+        verdict = Verdict("error", [_Msg("unknown_id", id=repr(exercise_id),
+                                         known=", ".join(known_ids()))], "unknown_id")
+    elif not callable(fn):
+        verdict = Verdict("error", [_Msg("not_callable", type=_type_name(fn))], "not_callable")
+    else:
+        extra = exercise.messages
+        try:
+            verdict = exercise.checker(fn)
+        except LearnerError as err:
+            verdict = err.verdict
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            verdict = Verdict("error", [_Msg("checker_error", etype=type(exc).__name__,
+                                             emsg=_clean(exc))], "checker_error")
+    result = _result(str(exercise_id), verdict, lang, extra)
+    _log(result)
+    return result
+
+
+def _result(exercise_id: str, verdict: Verdict, lang: str, extra: Mapping) -> Result:
+    messages = {}
+    for each in LANGUAGES:
+        try:
+            messages[each] = " ".join(part.render(each, extra) for part in verdict.parts)
+        except Exception as exc:  # a broken template must not hide the verdict
+            messages[each] = f"{verdict.diagnosis or verdict.status} ({_clean(exc)})"
+    return Result(exercise_id, verdict.status, lang, messages, verdict.diagnosis,
+                  dict(verdict.details))
+
+
+def _log(result: Result) -> None:
+    path = os.environ.get(GRADE_LOG_ENV)
+    if not path:
+        return
+    record = {"exercise_id": result.exercise_id, "status": result.status,
+              "passed": result.passed, "diagnosis": result.diagnosis,
+              "messages": dict(result.messages)}
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError:
+        pass

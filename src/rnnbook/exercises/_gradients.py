@@ -1,0 +1,200 @@
+"""Checkers of gradients: clipping by the global norm and one LSTM step's backward pass.
+
+References: Pascanu, Mikolov & Bengio (2013), "On the difficulty of training recurrent
+neural networks", for clipping by the global gradient norm; torch.nn.utils.clip_grad_norm_.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Mapping
+
+import numpy as np
+
+from ._cases import _PARAM_KEYS, _mutated_verdict, _mutations, _random_params
+from ._core import Verdict, call_learner, register
+from ._mistakes import _lstm_gates
+from ._text import _Gate, _Join, _Msg, _Word, _describe
+
+_CLIP_EPS = 1e-6    # torch.nn.utils.clip_grad_norm_ adds it to the norm
+
+
+def _clip_cases() -> list:
+    rng = np.random.default_rng(7_500)
+    shapes = ((3, 4), (4,), (2, 2, 3))
+    big = [rng.normal(size=s) * 3.0 for s in shapes]
+    small = [rng.normal(size=s) * 0.05 for s in shapes]
+    return [(big, 1.0), (small, 5.0), ([rng.normal(size=(5,)) * 2.0], 0.5)]
+
+
+def _clip_reference(grads, max_norm, *, per_tensor=False, always=False, by_value=False,
+                    norm="l2", inverted=False):
+    if by_value:
+        return [np.clip(g, -max_norm, max_norm) for g in grads]
+    if per_tensor:
+        return [g * min(1.0, max_norm / (np.sqrt(np.sum(g * g)) + _CLIP_EPS)) for g in grads]
+    squares = [float(np.sum(g * g)) for g in grads]
+    total = {"l2": np.sqrt(sum(squares)), "sum": sum(np.sqrt(s) for s in squares),
+             "squared": sum(squares)}[norm]
+    scale = max_norm / (total + _CLIP_EPS)
+    if inverted:
+        scale = 1.0 / scale
+    if not always and total <= max_norm:
+        scale = 1.0
+    return [g * scale for g in grads]
+
+
+@register("clip_grad_norm")
+def _check_clip(fn) -> Verdict:
+    mistakes = [("clip.per_tensor", {"per_tensor": True}), ("clip.always_scale", {"always": True}),
+                ("clip.by_value", {"by_value": True}), ("clip.sum_of_norms", {"norm": "sum"}),
+                ("clip.squared_norm", {"norm": "squared"}), ("clip.inverted", {"inverted": True})]
+    cases = _clip_cases()
+    answers, mutated = [], []
+    for grads, max_norm in cases:
+        label = f"{len(grads)} arrays, max_norm={max_norm}"
+        used = [g.copy() for g in grads]
+        got = call_learner(fn, (used, max_norm), case=label)
+        if any(not np.array_equal(g, u) for g, u in zip(grads, used)):
+            mutated.append("grads")
+        if got is None:
+            return Verdict.fail("clip.returned_none", diagnosis="returned_none")
+        if not isinstance(got, (list, tuple)):
+            return Verdict.fail("clip.wrong_type", diagnosis="wrong_type", got=_describe(got))
+        if len(got) != len(grads):
+            return Verdict.fail("clip.wrong_length", diagnosis="wrong_length", got=len(got),
+                                expected=len(grads))
+        for k, (g, ref) in enumerate(zip(got, grads)):
+            if not isinstance(g, np.ndarray):
+                return Verdict.fail("wrong_type", what=f"[{k}]", expected=_Word("array"),
+                                    got=_describe(g))
+            if g.shape != ref.shape:
+                return Verdict.fail("clip.wrong_shape", diagnosis="wrong_shape", k=k,
+                                    got=g.shape, expected=ref.shape)
+            if not np.all(np.isfinite(g)):
+                return Verdict.fail("nonfinite", what=f"[{k}]", case=label)
+        answers.append(list(got))
+    if mutated:
+        return _mutated_verdict(["grads"])
+
+    def same(outs, refs) -> bool:
+        return all(np.allclose(o, r, rtol=1e-5, atol=1e-12) for o, r in zip(outs, refs))
+
+    if all(same(a, _clip_reference(*case)) for a, case in zip(answers, cases)):
+        return Verdict.ok(len(cases))
+    for code, knobs in mistakes:
+        if all(same(a, _clip_reference(*case, **knobs)) for a, case in zip(answers, cases)):
+            return Verdict.fail(code)
+    for (grads, max_norm), a in zip(cases, answers):
+        refs = _clip_reference(grads, max_norm)
+        for k, (o, r) in enumerate(zip(a, refs)):
+            if not same([o], [r]):
+                return Verdict.fail("clip.mismatch", diagnosis="mismatch", k=k,
+                                    err=f"{float(np.max(np.abs(o - r))):.1e}",
+                                    case=f"{len(grads)} arrays, max_norm={max_norm}")
+    return Verdict.ok(len(cases))
+
+
+_BWD_KEYS = ("x", "h", "c", "weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def _lstm_backward_model(dh_next, dc_next, x, state, p, *, dh_into_dc=True) -> dict:
+    """Gradients of sum(dh_next ⊙ h') + sum(dc_next ⊙ c') for one LSTM step."""
+    h, c = state
+    i, f, g, o = _lstm_gates(x, h, p)
+    c_next = f * c + i * g
+    t = np.tanh(c_next)
+    dc_total = dc_next + (dh_next * o * (1.0 - t * t) if dh_into_dc else 0.0)
+    da = np.concatenate([dc_total * g * i * (1.0 - i), dc_total * c * f * (1.0 - f),
+                         dc_total * i * (1.0 - g * g), dh_next * t * o * (1.0 - o)], axis=1)
+    return {"x": da @ p["weight_ih"], "h": da @ p["weight_hh"], "c": dc_total * f,
+            "weight_ih": da.T @ x, "weight_hh": da.T @ h, "bias_ih": da.sum(0),
+            "bias_hh": da.sum(0)}
+
+
+def _numerical_lstm_backward(dh_next, dc_next, x, state, p, eps: float = 1e-6) -> dict:
+    """The same gradients by central differences through numpy_ref.lstm_step."""
+    from .. import numpy_ref
+    h, c = state
+    inputs = {"x": x, "h": h, "c": c, **p}
+
+    def loss() -> float:
+        h1, c1 = numpy_ref.lstm_step(inputs["x"], (inputs["h"], inputs["c"]),
+                                     {k: inputs[k] for k in _PARAM_KEYS})
+        return float(np.sum(dh_next * h1) + np.sum(dc_next * c1))
+
+    grads = {}
+    for key in _BWD_KEYS:
+        arr = inputs[key] = inputs[key].copy()
+        grad = np.empty_like(arr)
+        for idx in np.ndindex(arr.shape):
+            old = arr[idx]
+            arr[idx] = old + eps
+            up = loss()
+            arr[idx] = old - eps
+            grad[idx] = (up - loss()) / (2 * eps)
+            arr[idx] = old
+        grads[key] = grad
+    return grads
+
+
+@register("lstm_cell_backward")
+def _check_lstm_backward(fn) -> Verdict:
+    """Learner's ``fn(dh_next, dc_next, x, (h, c), params) -> dict`` of gradients.
+
+    The dict holds ``x, h, c, weight_ih, weight_hh, bias_ih, bias_hh``, each the gradient of
+    ``sum(dh_next ⊙ h') + sum(dc_next ⊙ c')`` with the shape of that input.
+    """
+    cases = ((1, 3, 2), (3, 2, 4))
+    for k, (B, I, H) in enumerate(cases):
+        rng = np.random.default_rng(7_900 + k)
+        p = _random_params(rng, 4, I, H)
+        x, h, c = rng.normal(size=(B, I)), rng.uniform(-0.9, 0.9, (B, H)), rng.normal(size=(B, H))
+        dh_next, dc_next = rng.normal(size=(B, H)), rng.normal(size=(B, H))
+        args = (dh_next, dc_next, x, (h, c), p)
+        used = copy.deepcopy(args)
+        label = f"B={B}, I={I}, H={H}"
+        got = call_learner(fn, used, case=label)
+        names = sum((_mutations(o, u, n) for o, u, n in
+                     zip(args, used, ("dh_next", "dc_next", "x", "state", "params"))), [])
+        if names:
+            return _mutated_verdict(names)
+        if got is None:
+            return Verdict.fail("returned_none")
+        if not isinstance(got, Mapping):
+            return Verdict.fail("bwd.wrong_type", diagnosis="wrong_type", got=_describe(got),
+                                keys=", ".join(_BWD_KEYS))
+        missing = [key for key in _BWD_KEYS if key not in got]
+        if missing:
+            return Verdict.fail("bwd.missing_keys", keys=", ".join(missing),
+                                details={"keys": tuple(missing)})
+        expected = _numerical_lstm_backward(*args)
+        for key in _BWD_KEYS:
+            if not isinstance(got[key], np.ndarray):
+                return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
+                                    got=_describe(got[key]))
+            if got[key].shape != expected[key].shape:
+                return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
+                                    got=got[key].shape, expected=expected[key].shape)
+
+        def same(a, b) -> bool:
+            return np.allclose(a, b, rtol=1e-5, atol=1e-7)
+
+        wrong = [key for key in _BWD_KEYS if not same(got[key], expected[key])]
+        if not wrong:
+            continue
+        err = max(float(np.max(np.abs(got[key] - expected[key]))) for key in wrong)
+        parts = [_Msg("bwd.wrong", keys=", ".join(wrong), err=f"{err:.1e}", case=label)]
+        mutant = _lstm_backward_model(*args, dh_into_dc=False)
+        if all(same(got[key], mutant[key]) for key in _BWD_KEYS):
+            return Verdict("failed", parts + [_Msg("bwd.dh_into_dc")], "lstm_bwd.dh_into_dc",
+                           {"keys": tuple(wrong)})
+        gates = [letter for j, letter in enumerate("ifgo")
+                 if any(not same(got[key][j * H:(j + 1) * H], expected[key][j * H:(j + 1) * H])
+                        for key in _PARAM_KEYS)]
+        if gates and len(gates) < 4:
+            parts.append(_Msg("bwd.gate_rows", gates=_Join(_Gate("lstm", g) for g in gates)))
+            return Verdict("failed", parts, "lstm_bwd.gate_rows",
+                           {"keys": tuple(wrong), "gates": tuple(gates)})
+        return Verdict("failed", parts, "lstm_bwd.mismatch", {"keys": tuple(wrong)})
+    return Verdict.ok(len(cases))

@@ -1,0 +1,187 @@
+"""Checkers of parameter layout: counts, torch.nn.RNN's shapes, textbook GRU → PyTorch GRU."""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import numpy as np
+
+from ._cases import _PARAM_KEYS, TOL, _mutated_verdict, _mutations, _random_params
+from ._core import Verdict, call_learner, register
+from ._text import _Cell, _Join, _Msg, _Word, _describe
+
+_COUNT_CASES = ((3, 5), (10, 20), (7, 4), (1, 2))
+
+
+def _count_checker(cell: str) -> Callable:
+    G = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+
+    def checker(fn) -> Verdict:
+        from .. import numpy_ref
+        gh = "H" if G == 1 else f"{G}·H"
+        mistakes = [("count.one_bias", lambda I, H: G * H * (I + H + 1)),
+                    ("count.no_bias", lambda I, H: G * H * (I + H)),
+                    ("count.no_hh", lambda I, H: G * H * (I + 2))]
+        if G > 1:
+            mistakes.append(("count.no_gate_factor", lambda I, H: H * (I + H + 2)))
+        wrong_g = [g for g in (3, 4) if g != G]
+        answers = []
+        for I, H in _COUNT_CASES:
+            label = f"input_size={I}, hidden_size={H}"
+            got = call_learner(fn, (I, H), case=label)
+            if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+                if got is None:
+                    return Verdict.fail("returned_none")
+                return Verdict.fail("count.wrong_type", got=_describe(got))
+            answers.append(int(got))
+        expected = [numpy_ref.param_count(cell, I, H) for I, H in _COUNT_CASES]
+        if answers == expected:
+            return Verdict.ok(len(_COUNT_CASES))
+        for code, formula in mistakes:
+            if answers == [formula(I, H) for I, H in _COUNT_CASES]:
+                return Verdict.fail(code, gh=gh, G=G, cellname=_Cell(cell))
+        for g in wrong_g:
+            if answers == [g * H * (I + H + 2) for I, H in _COUNT_CASES]:
+                return Verdict.fail("count.wrong_gates", got_g=g, G=G, cellname=_Cell(cell),
+                                    details={"gates": g})
+        k = next(j for j in range(len(answers)) if answers[j] != expected[j])
+        I, H = _COUNT_CASES[k]
+        return Verdict.fail("count.mismatch", I=I, H=H, got=answers[k], expected=expected[k],
+                            cellname=_Cell(cell))
+
+    return checker
+
+
+for _cell in ("rnn", "lstm", "gru"):
+    register(f"{_cell}_param_count", _count_checker(_cell))
+
+
+_SHAPE_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "output", "h_n")
+
+
+def _rnn_shapes_reference(T: int, B: int, I: int, H: int) -> dict:
+    from .. import numpy_ref
+    p = numpy_ref.init_params("rnn", I, H, rng=0)
+    hs, h_T, _ = numpy_ref.forward("rnn", np.zeros((T, B, I)), None, p)
+    shapes = {k: p[k].shape for k in _SHAPE_KEYS[:4]}
+    # torch.nn.RNN returns h_n with a leading (num_layers · num_directions) axis.
+    return dict(shapes, output=hs.shape, h_n=(1,) + h_T.shape)
+
+
+def _as_shape(value):
+    if isinstance(value, (tuple, list)) and all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in value):
+        return tuple(int(d) for d in value)
+    return None
+
+
+@register("rnn_shapes")
+def _check_rnn_shapes(fn) -> Verdict:
+    cases = ((5, 3, 4, 6), (1, 1, 2, 3), (7, 2, 8, 5))
+    for T, B, I, H in cases:
+        got = call_learner(fn, (T, B, I, H), case=f"T={T}, B={B}, I={I}, H={H}")
+        if got is None:
+            return Verdict.fail("returned_none")
+        if not isinstance(got, Mapping):
+            return Verdict.fail("shapes.wrong_type", diagnosis="wrong_type", got=_describe(got))
+        missing = [k for k in _SHAPE_KEYS if k not in got]
+        if missing:
+            return Verdict.fail("shapes.missing_keys", keys=", ".join(missing),
+                                details={"keys": tuple(missing)})
+        expected = _rnn_shapes_reference(T, B, I, H)
+        parts, codes, keys = [], [], []
+        for key in _SHAPE_KEYS:
+            shape = _as_shape(got[key])
+            if shape is None:
+                return Verdict.fail("shapes.bad_value", key=key, got=_describe(got[key]),
+                                    details={"keys": (key,)})
+            if shape == expected[key]:
+                continue
+            keys.append(key)
+            parts.append(_Msg("shapes.wrong", key=key, got=shape, expected=expected[key]))
+            hint = _shape_hint(key, shape, expected[key], T, B, H)
+            if hint:
+                codes.append(f"rnn_shapes.{hint}")
+                parts.append(_Msg(f"shapes.hint.{hint}"))
+        if keys:
+            parts.insert(0, _Msg("shapes.case", T=T, B=B, I=I, H=H))
+            return Verdict("failed", parts, codes[0] if codes else "rnn_shapes.wrong",
+                           {"keys": tuple(keys)})
+    return Verdict.ok(len(cases))
+
+
+def _shape_hint(key, shape, expected, T, B, H):
+    if key.startswith("weight") and shape == expected[::-1]:
+        return "weight_transposed"
+    if key == "output" and shape == (B, T, H):
+        return "batch_first"
+    if key == "h_n" and shape == (B, H):
+        return "h_n_layers"
+    if key.startswith("bias") and shape in ((1, H), (H, 1)):
+        return "bias_2d"
+    return None
+
+
+@register("textbook_gru_to_torch")
+def _check_textbook_gru(fn) -> Verdict:
+    from .. import conventions
+    cases = ((3, 4), (5, 2))
+    for k, (I, H) in enumerate(cases):
+        textbook = _random_params(np.random.default_rng(7_700 + k), 3, I, H)
+        used = {key: v.copy() for key, v in textbook.items()}
+        got = call_learner(fn, (used,), case=f"I={I}, H={H}")
+        if _mutations(textbook, used, "params"):
+            return _mutated_verdict(_mutations(textbook, used, "params"))
+        if got is None:
+            return Verdict.fail("returned_none")
+        if not isinstance(got, Mapping):
+            return Verdict.fail("tb.wrong_type", diagnosis="wrong_type", got=_describe(got))
+        missing = [key for key in _PARAM_KEYS if key not in got]
+        if missing:
+            return Verdict.fail("tb.missing_keys", keys=", ".join(missing),
+                                details={"keys": tuple(missing)})
+        expected = conventions.textbook_gru_to_torch({key: v.copy()
+                                                      for key, v in textbook.items()})
+        for key in _PARAM_KEYS:
+            value = got[key]
+            if not isinstance(value, np.ndarray):
+                return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
+                                    got=_describe(value))
+            if value.shape != expected[key].shape:
+                return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
+                                    got=value.shape, expected=expected[key].shape)
+        found = _textbook_blocks(got, textbook, expected, H)
+        if found:
+            return found
+    return Verdict.ok(len(cases))
+
+
+def _textbook_blocks(got, textbook, expected, H):
+    """Group the wrong (key, gate block) pairs by what went wrong with them."""
+    problems: dict = {}
+    for key in _PARAM_KEYS:
+        for k, letter in enumerate("rzn"):
+            rows = slice(k * H, (k + 1) * H)
+            mine, tb, ref = got[key][rows], textbook[key][rows], expected[key][rows]
+            if np.allclose(mine, ref, rtol=TOL, atol=TOL):
+                continue
+            if letter == "z" and np.allclose(mine, tb, rtol=TOL, atol=TOL):
+                kind = "tb.not_negated"
+            elif letter == "z" and np.allclose(mine, 1.0 - tb, rtol=TOL, atol=TOL):
+                kind = "tb.one_minus"
+            elif letter != "z" and np.allclose(mine, -tb, rtol=TOL, atol=TOL):
+                kind = "tb.negated_wrongly"
+            else:
+                kind = "tb.wrong_block"
+            keys, gates = problems.setdefault(kind, ([], []))
+            if key not in keys:
+                keys.append(key)
+            if letter not in gates:
+                gates.append(letter)
+    if not problems:
+        return None
+    parts = [_Msg(kind, keys=_Join(keys), gates=", ".join(gates))
+             for kind, (keys, gates) in problems.items()]
+    first = next(iter(problems))
+    return Verdict("failed", parts, first, {"keys": tuple(problems[first][0]),
+                                            "gates": tuple(problems[first][1])})
