@@ -61,7 +61,7 @@ def test_korean_figure_text_has_no_missing_glyphs():
         fig, ax = plt.subplots()
         ax.plot([-1, 0, 1], [1, -1, 0.5], label="은닉 상태 $h_t$")
         ax.set_title("기울기 소실 − 시간 단계")
-        ax.set_xlabel("시간 단계")
+        ax.set_xlabel("시간 단계", fontweight="bold")
         ax.legend()
         fig.canvas.draw()
         plt.close(fig)

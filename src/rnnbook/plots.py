@@ -65,5 +65,9 @@ def use_book_style(lang: str = "en") -> None:
             )
         return
     font_manager.fontManager.addfont(path)
+    # Register the bold face too, else bold text falls back with a findfont message.
+    bold = path.replace("NanumGothic.ttf", "NanumGothicBold.ttf")
+    if bold != path and os.path.exists(bold):
+        font_manager.fontManager.addfont(bold)
     name = font_manager.FontProperties(fname=path).get_name()
     rc["font.family"] = [name, "DejaVu Sans"]
