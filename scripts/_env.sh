@@ -15,4 +15,3 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
 fi
 export PATH="$VENV/bin:$PATH"
 export PYTHONHASHSEED=0
-export MPLBACKEND=Agg

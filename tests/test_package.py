@@ -45,7 +45,7 @@ def test_setup_fixes_torch_threads_and_seed():
     assert torch.equal(a, torch.rand(2))
 
 
-def test_korean_figure_text_has_no_missing_glyphs():
+def test_korean_figure_text_has_no_missing_glyphs(caplog):
     if plots.find_hangul_font() is None:
         from conftest import require_or_skip
 
@@ -65,6 +65,8 @@ def test_korean_figure_text_has_no_missing_glyphs():
         ax.legend()
         fig.canvas.draw()
         plt.close(fig)
+    # matplotlib reports a missing font face through logging ("findfont: ..."), not warnings.
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")], caplog.text
 
 
 def test_missing_hangul_font_warns_clearly(monkeypatch):

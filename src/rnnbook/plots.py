@@ -65,9 +65,15 @@ def use_book_style(lang: str = "en") -> None:
             )
         return
     font_manager.fontManager.addfont(path)
-    # Register the bold face too, else bold text falls back with a findfont message.
+    # Register the bold face too. Its file declares weight 600, so matplotlib would
+    # log "findfont: Failed to find font weight bold" for every bold label: list it as 700.
     bold = path.replace("NanumGothic.ttf", "NanumGothicBold.ttf")
     if bold != path and os.path.exists(bold):
-        font_manager.fontManager.addfont(bold)
+        entry = font_manager.FontEntry(**{**vars(font_manager.ttfFontProperty(font_manager.get_font(bold))), "weight": 700})
+        ttflist = font_manager.fontManager.ttflist
+        ttflist[:] = [e for e in ttflist if e.fname != bold] + [entry]
+        cached = getattr(font_manager.fontManager, "_findfont_cached", None)
+        if cached is not None:
+            cached.cache_clear()
     name = font_manager.FontProperties(fname=path).get_name()
     rc["font.family"] = [name, "DejaVu Sans"]
