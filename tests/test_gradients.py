@@ -244,12 +244,16 @@ def test_state_grad_norms_equal_autograd_through_torch_nn(T, B, I, H, cell, read
     assert all(p.grad is None for p in model.parameters())
 
 
-def test_state_grad_norms_accepts_float32_models_and_tensors():
-    model = train.make_model("rnn", 2, 4, 1, seed=0)
+def test_state_grad_norms_of_a_float32_model_are_computed_in_float64():
+    import copy
+    model = train.make_model("rnn", 2, 4, 1, seed=0)  # float32
     xs = torch.randn(5, 3, 2)
     ys = torch.randn(3, 1)
     norms = gradients.state_grad_norms(model, xs, ys)
-    assert norms.shape == (5,) and np.all(norms > 0)
+    ref = gradients.state_grad_norms(copy.deepcopy(model).double(), xs.double(), ys.double())
+    assert norms.shape == (5,) and np.array_equal(norms, ref)
+    in_f32 = gradients.state_grad_norms(model, xs, ys, dtype=torch.float32)
+    assert not np.array_equal(in_f32, ref) and np.allclose(in_f32, ref, rtol=1e-5)
 
 
 # ----------------------------------------------------------------------- clipping
@@ -350,6 +354,9 @@ def test_cliff_broadcasts_a_grid():
     out = gradients.cliff(W, B)
     assert out.loss.shape == (4, 5) and out.xs.shape == (51, 4, 5)
     assert out.xs[0].min() == out.xs[0].max() == 0.5
+    one = gradients.cliff(5.0, -2.0)  # plain floats give 0-d results
+    assert one.loss.shape == () and one.dw.shape == () and one.xs.shape == (51,)
+    assert float(one.loss) == float(gradients.cliff(np.array([5.0]), np.array([-2.0])).loss[0])
 
 
 # --------------------------------------------------------------------- bad inputs

@@ -28,7 +28,6 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate as v
-from .numpy_ref import sigmoid
 
 NONLINEARITIES = ("tanh", "relu", "linear")
 CLIP_EPS = 1e-6  # torch.nn.utils.clip_grad_norm_ divides by (total_norm + 1e-6)
@@ -149,7 +148,8 @@ def state_grads(hs, weight_hh, dhs=None, dstate=None, nonlinearity: str = "tanh"
     return grads
 
 
-def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h") -> np.ndarray:
+def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h",
+                     dtype=None) -> np.ndarray:
     """‖∂L/∂h_t‖ for t = 1 … T of a :class:`rnnbook.train.SeqModel` on one batch (needs torch).
 
     The recurrent layer is unrolled one step at a time with the cells of
@@ -164,6 +164,9 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h") -> np.n
     - ``xs``: (T, B, I) inputs; ``ys``: targets as for ``fit`` ((B, O), or (T, B, O) for
       ``readout="all"``; class ids for ``loss="ce"``).
     - ``loss``: "mse" or "ce"; ``state``: "h", or "c" for an LSTM.
+    - ``dtype``: torch dtype of the computation, default float64 whatever the model's: the
+      norm squares entries, and in float32 an entry below ~1e-23 squares to 0, so a
+      vanished gradient would read as exactly zero.
 
     Returns a float64 array (T,) whose entry [t − 1] belongs to step t.
     Explained in chapters/<lang>/02_bptt_and_gradients.
@@ -188,7 +191,7 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h") -> np.n
     is_lstm = isinstance(rnn, nn.LSTM)
     if state == "c" and not is_lstm:
         raise ValueError(f"state='c' needs an LSTM, got model.rnn of type {type(rnn).__name__}")
-    dtype = rnn.weight_hh_l0.dtype
+    dtype = torch.float64 if dtype is None else dtype
     xs = torch.as_tensor(xs, dtype=dtype)
     if xs.ndim != 3 or xs.shape[0] == 0 or xs.shape[2] != rnn.input_size:
         raise ValueError(f"xs must have shape (T, B, I) with T >= 1 and I = {rnn.input_size} "
@@ -199,7 +202,8 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h") -> np.n
 
     kw = {"nonlinearity": rnn.nonlinearity} if isinstance(rnn, nn.RNN) else {}
     cell = cells[type(rnn)](I, H, **kw, dtype=dtype)
-    weights = {name[:-3]: p for name, p in rnn.named_parameters()}  # "weight_ih_l0" → "weight_ih"
+    weights = {name[:-3]: p.to(dtype) for name, p in rnn.named_parameters()}  # weight_ih_l0 → weight_ih
+    head = {name: p.to(dtype) for name, p in model.head.named_parameters()}
     h = c = xs.new_zeros(B, H)
     kept, outputs = [], []
     for t in range(T):
@@ -210,7 +214,7 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h") -> np.n
         kept.append(c if state == "c" else h)
         outputs.append(h)
     seq = outputs[-1] if model.readout == "last" else torch.stack(outputs)  # (B, H) or (T, B, H)
-    pred = model.head(seq)
+    pred = functional_call(model.head, head, (seq,))
     if loss == "mse":
         value = nn.functional.mse_loss(pred, ys)
     else:
@@ -284,6 +288,11 @@ def clip_grad_value(grads, clip_value: float) -> list:
 
 # ------------------------------------------------------------------------- the cliff
 
+def _sigmoid(a):
+    """σ(a) = (1 + tanh(a / 2)) / 2: never overflows, and works on 0-d arrays and floats."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
 class Cliff(NamedTuple):
     """Loss and gradient of the one-unit network, for every (w, b) of a grid."""
     loss: np.ndarray          # (x_T − target)²
@@ -309,13 +318,13 @@ def cliff(w, b, T: int = 50, x0: float = 0.5, target: float = 0.7) -> Cliff:
     xs = np.empty((T + 1,) + w.shape)
     xs[0] = x0
     for t in range(T):
-        xs[t + 1] = w * sigmoid(xs[t]) + b
+        xs[t + 1] = w * _sigmoid(xs[t]) + b
     err = xs[T] - target
     dx = 2.0 * err
     dw = np.zeros(w.shape)
     db = np.zeros(w.shape)
     for t in range(T, 0, -1):
-        s = sigmoid(xs[t - 1])
+        s = _sigmoid(xs[t - 1])
         dw += dx * s
         db += dx
         dx = dx * w * s * (1.0 - s)
