@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import tempfile
 import warnings
 
 # Debian/Ubuntu (and Colab, after `apt-get install fonts-nanum`) put NanumGothic here.
@@ -33,15 +34,61 @@ def find_hangul_font() -> str | None:
     return found[0] if found else None
 
 
-def use_book_style(lang: str = "en") -> None:
-    """Set matplotlib's rcParams for the book: size, grid, and a Hangul font for "ko".
+BOOK_FONT = "rnnbook Hangul"
 
-    The Hangul font is registered for both languages so that a figure mixing
-    scripts never falls back to boxes; DejaVu Sans stays second in the family
-    list for the minus sign and other symbols.
+
+def _with_minus_sign(path: str) -> str:
+    """A cached copy of the font at ``path`` whose U+2212 (minus) shows its hyphen glyph.
+
+    NanumGothic has no U+2212, and matplotlib's mathtext draws every minus of a
+    log-axis tick label (10⁻⁵) as U+2212 in the text font, without falling back
+    to another font. Only the character map changes; the copy stays on this machine.
+    """
+    from fontTools.ttLib import TTFont
+
+    stat = os.stat(path)
+    name = f"{os.path.splitext(os.path.basename(path))[0]}-{stat.st_size}-{int(stat.st_mtime)}-minus.ttf"
+    for folder in (os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "rnnbook"),
+                   os.path.join(tempfile.gettempdir(), "rnnbook")):
+        target = os.path.join(folder, name)
+        if os.path.exists(target):
+            return target
+        try:
+            os.makedirs(folder, exist_ok=True)
+            font = TTFont(path, lazy=True)
+            for table in font["cmap"].tables:
+                if table.isUnicode() and 0x2D in table.cmap and 0x2212 not in table.cmap:
+                    table.cmap[0x2212] = table.cmap[0x2D]
+            partial = target + f".{os.getpid()}.part"
+            font.save(partial)
+            os.replace(partial, target)
+            return target
+        except OSError:
+            continue
+    return path
+
+
+def _register(path: str, weight: int) -> None:
+    from matplotlib import font_manager
+
+    entry = font_manager.FontEntry(fname=path, name=BOOK_FONT, style="normal", variant="normal",
+                                   weight=weight, stretch="normal", size="scalable")
+    manager = font_manager.fontManager
+    manager.ttflist[:] = [e for e in manager.ttflist if not (e.name == BOOK_FONT and e.weight == weight)] + [entry]
+    cached = getattr(manager, "_findfont_cached", None)
+    if cached is not None:
+        cached.cache_clear()
+
+
+def use_book_style(lang: str = "en") -> None:
+    """Set matplotlib's rcParams for the book: size, grid, and a Hangul font.
+
+    The Hangul font (NanumGothic, regular and bold) is registered for both
+    languages under the family name ``"rnnbook Hangul"`` so that a figure mixing
+    scripts never shows boxes, also inside ``$…$`` labels; DejaVu Sans follows it
+    in the family list for symbols it lacks.
     """
     import matplotlib
-    from matplotlib import font_manager
 
     rc = matplotlib.rcParams
     rc["figure.figsize"] = (6.4, 3.6)
@@ -64,16 +111,9 @@ def use_book_style(lang: str = "en") -> None:
                 stacklevel=2,
             )
         return
-    font_manager.fontManager.addfont(path)
-    # Register the bold face too. Its file declares weight 600, so matplotlib would
-    # log "findfont: Failed to find font weight bold" for every bold label: list it as 700.
+    _register(_with_minus_sign(path), 400)
+    # NanumGothicBold declares weight 600; list it as bold (700) so bold labels find it.
     bold = path.replace("NanumGothic.ttf", "NanumGothicBold.ttf")
     if bold != path and os.path.exists(bold):
-        entry = font_manager.FontEntry(**{**vars(font_manager.ttfFontProperty(font_manager.get_font(bold))), "weight": 700})
-        ttflist = font_manager.fontManager.ttflist
-        ttflist[:] = [e for e in ttflist if e.fname != bold] + [entry]
-        cached = getattr(font_manager.fontManager, "_findfont_cached", None)
-        if cached is not None:
-            cached.cache_clear()
-    name = font_manager.FontProperties(fname=path).get_name()
-    rc["font.family"] = [name, "DejaVu Sans"]
+        _register(_with_minus_sign(bold), 700)
+    rc["font.family"] = [BOOK_FONT, "DejaVu Sans"]
