@@ -63,6 +63,8 @@ def test_korean_figure_text_has_no_missing_glyphs(caplog):
         ax.set_title("기울기 소실 − 시간 단계")
         ax.set_xlabel("시간 단계", fontweight="bold")
         ax.legend()
+        ax.set_yscale("log")  # tick labels such as 10^-5 go through mathtext
+        ax.plot([1, 2], [1e-5, 1e-3])
         fig.canvas.draw()
         plt.close(fig)
     # matplotlib reports a missing font face through logging ("findfont: ..."), not warnings.
