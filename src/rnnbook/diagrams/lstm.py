@@ -1,0 +1,181 @@
+"""The LSTM cell drawn as one picture: the cell-state line on top, the four layers below.
+
+The layout follows the familiar picture of Olah's "Understanding LSTM Networks" (2015):
+the cell state c runs straight along the top, touched only by one element-wise product
+(the forget gate) and one sum (the input gate's contribution); the concatenation
+``[h_{t-1}; x_t]`` feeds four layers (σ, σ, tanh, σ), drawn left to right in the order
+in which they act on the cell state: f, i, g, o. PyTorch stores the same four layers
+in the order i, f, g, o (chapters/<lang>/03_lstm shows both).
+
+Every word is passed in by the caller (``labels``); the module draws only symbols
+(σ, tanh, ⊙, +, c_t, h_t, x_t). Parts are tagged with a ``gid`` role so that tests can
+find them: ``"layer"`` (the four layers), ``"pointwise"`` (⊙, + and the tanh on c_t),
+``"cell_state"`` (the arrows of the cell-state line), ``"hidden_state"`` (the arrows
+that carry h) and ``"text"``.
+
+References: Hochreiter & Schmidhuber (1997), Gers, Schmidhuber & Cummins (2000);
+PyTorch's torch.nn.LSTM documentation (gate order i, f, g, o).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyBboxPatch
+
+from ._draw import COLORS, arrow, box, canvas, label
+
+LABEL_KEYS = ("forget", "input", "candidate", "output", "cell_state", "hidden_state",
+              "concat", "layer", "pointwise")
+"""Keys ``labels`` must hold: the words under the four layers, the names of the two
+states, the concatenation, and the two legend entries."""
+
+WIDTH, HEIGHT = 11.0, 6.0
+CELL_Y = 4.6                 # the cell-state line
+LAYER_Y = 2.6                # centres of the four layers
+BUS_Y = 1.4                  # the line that carries [h_{t-1}; x_t] to the layers
+LAYER_X = {"f": 3.0, "i": 4.3, "g": 5.6, "o": 7.2}
+LAYER_TEXT = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
+LAYER_W, LAYER_H = 0.9, 0.55
+OP_R = 0.25                  # radius of a pointwise-operation circle
+PANEL_COLOR = "#fbf7f0"
+
+
+def _check_labels(labels) -> Mapping[str, str]:
+    if not isinstance(labels, Mapping):
+        raise TypeError(f"labels must be a mapping of {LABEL_KEYS} to str, "
+                        f"got {type(labels).__name__}")
+    missing = [k for k in LABEL_KEYS if k not in labels]
+    extra = sorted(str(k) for k in labels if k not in LABEL_KEYS)
+    if missing or extra:
+        raise ValueError(f"labels must have exactly the keys {LABEL_KEYS}; "
+                         f"missing {missing}, unexpected {extra}")
+    wrong = {k: type(v).__name__ for k, v in labels.items() if not isinstance(v, str)}
+    if wrong:
+        raise TypeError(f"every label must be a str, got {wrong}")
+    return labels
+
+
+def _line(ax: Axes, xs: Sequence[float], ys: Sequence[float], gid: str,
+          color: str | None = None) -> None:
+    """A polyline without an arrow head (a wire that splits or bends)."""
+    (line,) = ax.plot(xs, ys, color=color or COLORS["edge"], linewidth=1.3, zorder=1,
+                      solid_capstyle="round")
+    line.set_gid(gid)
+
+
+def _op(ax: Axes, center: Sequence[float], symbol: str) -> Circle:
+    """A pointwise operation: a circle with a dot (⊙, element-wise product) or a + inside.
+
+    ``symbol`` is "⊙" or "+"; the dot is drawn as a disc, because a ⊙ glyph inside the
+    circle would show two rings.
+    """
+    patch = Circle(tuple(center), OP_R, facecolor="white", edgecolor=COLORS["edge"],
+                   linewidth=1.2, zorder=2)
+    patch.set_gid("pointwise")
+    patch.set_label(symbol)
+    ax.add_patch(patch)
+    if symbol == "⊙":
+        ax.add_patch(Circle(tuple(center), 0.05, facecolor=COLORS["edge"], zorder=3))
+    else:
+        label(ax, center, symbol, fontsize=12)
+    return patch
+
+
+def _panel(ax: Axes) -> None:
+    """The cell's background, below every wire (zorder 0)."""
+    patch = FancyBboxPatch((2.0, 0.9), 7.3, 4.35, boxstyle="round,pad=0,rounding_size=0.3",
+                           facecolor=PANEL_COLOR, edgecolor=COLORS["muted"], linewidth=1.0,
+                           zorder=0)
+    patch.set_gid("panel")
+    ax.add_patch(patch)
+
+
+def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
+    """Draw one LSTM cell: c_{t-1}, h_{t-1}, x_t in; c_t, h_t out.
+
+        f, i, o = σ(layer),  g = tanh(layer),  layer = W [h_{t-1}; x_t] + b
+        c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+
+    - ``labels``: a str for every key of :data:`LABEL_KEYS` (the page's language).
+    - ``ax``: draw on this axes (its limits become the diagram's grid); None makes a figure.
+
+    Returns the figure. Explained in chapters/<lang>/03_lstm.
+    """
+    labels = _check_labels(labels)
+    fig, ax = canvas(WIDTH, HEIGHT, scale=0.62, ax=ax)
+    _panel(ax)
+    mute = COLORS["muted"]
+
+    # The cell-state line: c_{t-1} → ⊙ f → + → c_t, nothing else touches it.
+    f_x, add_x, tanh_x = LAYER_X["f"], LAYER_X["g"], 8.3
+    arrow(ax, (0.4, CELL_Y), (f_x - OP_R, CELL_Y), gid="cell_state")
+    arrow(ax, (f_x + OP_R, CELL_Y), (add_x - OP_R, CELL_Y), gid="cell_state")
+    arrow(ax, (add_x + OP_R, CELL_Y), (10.6, CELL_Y), gid="cell_state")
+    _op(ax, (f_x, CELL_Y), "⊙")
+    _op(ax, (add_x, CELL_Y), "+")
+    label(ax, (0.4, CELL_Y + 0.3), "$c_{t-1}$", ha="left", fontsize=11)
+    label(ax, (10.6, CELL_Y + 0.3), "$c_t$", ha="right", fontsize=11)
+    label(ax, (0.4, CELL_Y - 0.3), labels["cell_state"], ha="left", fontsize=9, color=mute)
+
+    # [h_{t-1}; x_t]: h enters from the left, x from below, and both go to every layer.
+    join = (2.3, BUS_Y)
+    arrow(ax, (0.4, BUS_Y), (join[0] - 0.08, BUS_Y), gid="hidden_state")
+    arrow(ax, (join[0], 0.1), (join[0], BUS_Y - 0.08))
+    label(ax, (0.4, BUS_Y + 0.3), "$h_{t-1}$", ha="left", fontsize=11)
+    label(ax, (join[0] + 0.15, 0.25), "$x_t$", ha="left", fontsize=11)
+    label(ax, (join[0] + 0.15, BUS_Y - 0.3), labels["concat"], ha="left", fontsize=9,
+          color=mute)
+    _line(ax, [join[0], LAYER_X["o"]], [BUS_Y, BUS_Y], gid="bus")
+    for key, x in LAYER_X.items():
+        arrow(ax, (x, BUS_Y), (x, LAYER_Y - LAYER_H / 2))
+        box(ax, (x, LAYER_Y), LAYER_TEXT[key], width=LAYER_W, height=LAYER_H,
+            kind="cell", fontsize=11, gid="layer")
+        label(ax, (x + LAYER_W / 2 + 0.05, LAYER_Y + 0.42), f"${key}_t$", ha="left",
+              fontsize=10)
+    for key, name in zip("figo", ("forget", "input", "candidate", "output")):
+        text = label(ax, (LAYER_X[key], LAYER_Y - 0.45), labels[name], fontsize=8,
+                     color=mute, va="top")
+        # The wire into the layer runs behind its name; the panel colour hides it there.
+        text.set_bbox({"facecolor": PANEL_COLOR, "edgecolor": "none", "pad": 0.5})
+
+    # f scales c_{t-1}; i ⊙ g is what gets added.
+    arrow(ax, (f_x, LAYER_Y + LAYER_H / 2), (f_x, CELL_Y - OP_R))
+    mul_ig = (add_x, 3.6)
+    _op(ax, mul_ig, "⊙")
+    arrow(ax, (LAYER_X["i"], LAYER_Y + LAYER_H / 2), (mul_ig[0] - OP_R, mul_ig[1]),
+          curve=-0.3)
+    arrow(ax, (add_x, LAYER_Y + LAYER_H / 2), (add_x, mul_ig[1] - OP_R))
+    arrow(ax, (add_x, mul_ig[1] + OP_R), (add_x, CELL_Y - OP_R))
+
+    # h_t = o ⊙ tanh(c_t).
+    squash = FancyBboxPatch((tanh_x - 0.42, 3.55), 0.84, 0.42,
+                            boxstyle="round,pad=0,rounding_size=0.2", facecolor="white",
+                            edgecolor=COLORS["edge"], linewidth=1.2, zorder=2)
+    squash.set_gid("pointwise")
+    ax.add_patch(squash)
+    label(ax, (tanh_x, 3.76), "tanh", fontsize=10)
+    _line(ax, [tanh_x, tanh_x], [CELL_Y, 4.2], gid="cell_state_tap")
+    arrow(ax, (tanh_x, 4.2), (tanh_x, 3.97))
+    mul_o = (tanh_x, LAYER_Y)
+    _op(ax, mul_o, "⊙")
+    arrow(ax, (tanh_x, 3.55), (tanh_x, mul_o[1] + OP_R))
+    arrow(ax, (LAYER_X["o"] + LAYER_W / 2, LAYER_Y), (mul_o[0] - OP_R, LAYER_Y))
+    _line(ax, [tanh_x, tanh_x, 9.8], [mul_o[1] - OP_R, BUS_Y, BUS_Y], gid="hidden_state_out")
+    arrow(ax, (9.8, BUS_Y), (10.6, BUS_Y), gid="hidden_state")
+    arrow(ax, (9.8, BUS_Y), (9.8, HEIGHT - 0.2), gid="hidden_state")
+    label(ax, (10.6, BUS_Y + 0.3), "$h_t$", ha="right", fontsize=11)
+    label(ax, (9.95, HEIGHT - 0.35), "$h_t$", ha="left", fontsize=11)
+    label(ax, (0.4, BUS_Y - 0.3), labels["hidden_state"], ha="left", fontsize=9, color=mute)
+
+    # Legend: what a box and what a circle mean.
+    box(ax, (0.65, 5.65), "", width=0.5, height=0.3, kind="cell", gid="legend")
+    label(ax, (1.0, 5.65), labels["layer"], ha="left", fontsize=8, color=mute)
+    legend_op = Circle((5.2, 5.65), 0.15, facecolor="white", edgecolor=COLORS["edge"],
+                       linewidth=1.0, zorder=2)
+    legend_op.set_gid("legend")
+    ax.add_patch(legend_op)
+    label(ax, (5.45, 5.65), labels["pointwise"], ha="left", fontsize=8, color=mute)
+    return fig
