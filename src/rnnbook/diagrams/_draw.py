@@ -16,12 +16,12 @@ References: matplotlib's ``FancyBboxPatch`` and ``FancyArrowPatch``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.text import Text
 
 # Colours of the three kinds of node, shared by every diagram of the book.
@@ -152,3 +152,46 @@ def label(ax: Axes, xy: Sequence[float], text: str, *, fontsize: float = 10,
 def parts(ax: Axes, gid: str) -> list:
     """The patches and texts of ``ax`` tagged with role ``gid`` (e.g. "cell", "recurrent")."""
     return [a for a in list(ax.patches) + list(ax.texts) if a.get_gid() == gid]
+
+
+def check_labels(labels, keys: Sequence[str]) -> Mapping[str, str]:
+    """Return ``labels`` if it maps exactly ``keys`` to strings; else a TypeError/ValueError naming what is wrong."""
+    if not isinstance(labels, Mapping):
+        raise TypeError(f"labels must be a mapping of {tuple(keys)} to str, "
+                        f"got {type(labels).__name__}")
+    missing = [k for k in keys if k not in labels]
+    extra = sorted(str(k) for k in labels if k not in keys)
+    if missing or extra:
+        raise ValueError(f"labels must have exactly the keys {tuple(keys)}; "
+                         f"missing {missing}, unexpected {extra}")
+    wrong = {k: type(v).__name__ for k, v in labels.items() if not isinstance(v, str)}
+    if wrong:
+        raise TypeError(f"every label must be a str, got {wrong}")
+    return labels
+
+
+def wire(ax: Axes, xs: Sequence[float], ys: Sequence[float], gid: str,
+         color: str | None = None, capstyle: str = "round") -> None:
+    """A polyline without an arrow head: a wire that splits or bends before it arrives."""
+    (line,) = ax.plot(xs, ys, color=color or COLORS["edge"], linewidth=1.3, zorder=1,
+                      solid_capstyle=capstyle)
+    line.set_gid(gid)
+
+
+def pointwise(ax: Axes, center: Sequence[float], symbol: str, radius: float = 0.25,
+              fontsize: float = 12) -> Circle:
+    """A pointwise operation in a circle, tagged ``"pointwise"`` with ``symbol`` as its label.
+
+    "⊙" (element-wise product) is drawn as a dot, because a ⊙ glyph inside the circle
+    would show two rings; any other symbol ("+", "1−") is written inside.
+    """
+    patch = Circle(tuple(center), radius, facecolor="white", edgecolor=COLORS["edge"],
+                   linewidth=1.2, zorder=2)
+    patch.set_gid("pointwise")
+    patch.set_label(symbol)
+    ax.add_patch(patch)
+    if symbol == "⊙":
+        ax.add_patch(Circle(tuple(center), 0.05, facecolor=COLORS["edge"], zorder=3))
+    else:
+        label(ax, center, symbol, fontsize=fontsize)
+    return patch

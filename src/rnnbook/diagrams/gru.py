@@ -32,7 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from ._draw import COLORS, arrow, box, canvas, label
+from ._draw import COLORS, arrow, box, canvas, check_labels, label, pointwise, wire
 
 LABEL_KEYS = ("reset", "update", "candidate", "hidden_state", "concat", "layer", "linear",
               "pointwise")
@@ -59,45 +59,11 @@ OUT_X = 11.4                 # where h_t also leaves upwards (to the next layer)
 PANEL_COLOR = "#fbf7f0"
 
 
-def _check_labels(labels) -> Mapping[str, str]:
-    if not isinstance(labels, Mapping):
-        raise TypeError(f"labels must be a mapping of {LABEL_KEYS} to str, "
-                        f"got {type(labels).__name__}")
-    missing = [k for k in LABEL_KEYS if k not in labels]
-    extra = sorted(str(k) for k in labels if k not in LABEL_KEYS)
-    if missing or extra:
-        raise ValueError(f"labels must have exactly the keys {LABEL_KEYS}; "
-                         f"missing {missing}, unexpected {extra}")
-    wrong = {k: type(v).__name__ for k, v in labels.items() if not isinstance(v, str)}
-    if wrong:
-        raise TypeError(f"every label must be a str, got {wrong}")
-    return labels
-
-
-def _wire(ax: Axes, xs: Sequence[float], ys: Sequence[float], gid: str) -> None:
-    """A polyline without an arrow head: a wire that bends before it arrives."""
-    (line,) = ax.plot(xs, ys, color=COLORS["edge"], linewidth=1.3, zorder=1,
-                      solid_capstyle="butt")
-    line.set_gid(gid)
 
 
 def _dot(ax: Axes, xy: Sequence[float]) -> None:
     """A junction: one wire splits in two."""
     ax.add_patch(Circle(tuple(xy), 0.055, facecolor=COLORS["edge"], zorder=3))
-
-
-def _op(ax: Axes, center: Sequence[float], symbol: str) -> Circle:
-    """A pointwise operation in a circle: "⊙" (drawn as a dot), "+" or "1−"."""
-    patch = Circle(tuple(center), OP_R, facecolor="white", edgecolor=COLORS["edge"],
-                   linewidth=1.2, zorder=2)
-    patch.set_gid("pointwise")
-    patch.set_label(symbol)
-    ax.add_patch(patch)
-    if symbol == "⊙":
-        ax.add_patch(Circle(tuple(center), 0.05, facecolor=COLORS["edge"], zorder=3))
-    else:
-        label(ax, center, symbol, fontsize=11 if symbol == "+" else 9)
-    return patch
 
 
 def _tanh(ax: Axes, center: Sequence[float]) -> FancyBboxPatch:
@@ -143,7 +109,7 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
 
     Returns the figure. Explained in chapters/<lang>/04_gru.
     """
-    labels = _check_labels(labels)
+    labels = check_labels(labels, LABEL_KEYS)
     if not isinstance(reset_after, bool):
         raise TypeError(f"reset_after must be a bool, got {type(reset_after).__name__} "
                         f"{reset_after!r}")
@@ -158,8 +124,8 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
     arrow(ax, (ADD_X + OP_R, STATE_Y), (WIDTH - 0.3, STATE_Y), gid="hidden_state")
     arrow(ax, (OUT_X, STATE_Y), (OUT_X, HEIGHT - 0.1), gid="hidden_state")
     _dot(ax, (OUT_X, STATE_Y))
-    _op(ax, (z_x, STATE_Y), "⊙")
-    _op(ax, (ADD_X, STATE_Y), "+")
+    pointwise(ax, (z_x, STATE_Y), "⊙")
+    pointwise(ax, (ADD_X, STATE_Y), "+", fontsize=11)
     label(ax, (0.4, STATE_Y + 0.3), "$h_{t-1}$", ha="left", fontsize=11)
     label(ax, (0.4, STATE_Y - 0.3), labels["hidden_state"], ha="left", fontsize=8, color=mute)
     label(ax, (WIDTH - 0.3, STATE_Y - 0.3), "$h_t$", ha="right", fontsize=11)
@@ -167,7 +133,7 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
 
     # h_{t-1} goes down to the gates' bus; x_t comes up from below and joins it.
     _dot(ax, (DOWN_X, STATE_Y))
-    _wire(ax, [DOWN_X, DOWN_X, r_x], [STATE_Y, BUS_Y, BUS_Y], gid="bus")
+    wire(ax, [DOWN_X, DOWN_X, r_x], [STATE_Y, BUS_Y, BUS_Y], gid="bus")
     arrow(ax, (X_IN, 0.05), (X_IN, BUS_Y - 0.07))
     _dot(ax, (X_IN, X_WIRE_Y))
     label(ax, (X_IN - 0.15, 0.2), "$x_t$", ha="right", fontsize=11)
@@ -197,18 +163,18 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
     _dot(ax, (DOWN_X, CAND_Y))
     box(ax, (lin_x, CAND_Y), lin_text, width=LINEAR_W, height=LINEAR_H, kind="input",
         fontsize=8, gid="linear")
-    _op(ax, (mul_x, CAND_Y), "⊙")
+    pointwise(ax, (mul_x, CAND_Y), "⊙")
     # r rises from its layer and turns right, below the candidate's chain.
-    _wire(ax, [r_x, r_x, mul_x], [LAYER_Y + LAYER_H / 2, RESET_Y, RESET_Y], gid="reset_wire")
+    wire(ax, [r_x, r_x, mul_x], [LAYER_Y + LAYER_H / 2, RESET_Y, RESET_Y], gid="reset_wire")
     arrow(ax, (mul_x, RESET_Y), (mul_x, CAND_Y - OP_R))
 
     # W_in x_t + b_in reads x_t alone (level with the gates) and joins the chain; tanh gives n_t.
-    _wire(ax, [X_IN, CAND_ADD_X], [X_WIRE_Y, X_WIRE_Y], gid="x_to_candidate")
+    wire(ax, [X_IN, CAND_ADD_X], [X_WIRE_Y, X_WIRE_Y], gid="x_to_candidate")
     arrow(ax, (CAND_ADD_X, X_WIRE_Y), (CAND_ADD_X, LAYER_Y - LINEAR_H / 2))
     box(ax, (CAND_ADD_X, LAYER_Y), "$W_{in} x_t + b_{in}$", width=LINEAR_W, height=LINEAR_H,
         kind="input", fontsize=8, gid="linear")
     arrow(ax, (CAND_ADD_X, LAYER_Y + LINEAR_H / 2), (CAND_ADD_X, CAND_Y - OP_R))
-    _op(ax, (CAND_ADD_X, CAND_Y), "+")
+    pointwise(ax, (CAND_ADD_X, CAND_Y), "+", fontsize=11)
     arrow(ax, (CAND_ADD_X + OP_R, CAND_Y), (ADD_X - 0.42, CAND_Y))
     _tanh(ax, (ADD_X, CAND_Y))
     label(ax, (ADD_X + 0.47, CAND_Y + 0.3), "$n_t$", ha="left", fontsize=10)
@@ -224,8 +190,8 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
     up.set_zorder(1.5)
     _dot(ax, (z_x, TAP_Y))
     arrow(ax, (z_x, TAP_Y), (one_minus[0] - OP_R, TAP_Y), gid="update_wire")
-    _op(ax, one_minus, "1−")
-    _op(ax, mul_n, "⊙")
+    pointwise(ax, one_minus, "1−", fontsize=9)
+    pointwise(ax, mul_n, "⊙")
     arrow(ax, (one_minus[0] + OP_R, TAP_Y), (mul_n[0] - OP_R, TAP_Y))
     arrow(ax, (ADD_X, CAND_Y + 0.21), (ADD_X, TAP_Y - OP_R))
     arrow(ax, (ADD_X, TAP_Y + OP_R), (ADD_X, STATE_Y - OP_R))

@@ -19,13 +19,13 @@ PyTorch's torch.nn.LSTM documentation (gate order i, f, g, o).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from ._draw import COLORS, arrow, box, canvas, label
+from ._draw import COLORS, arrow, box, canvas, check_labels, label, pointwise, wire
 
 LABEL_KEYS = ("forget", "input", "candidate", "output", "cell_state", "hidden_state",
               "concat", "layer", "pointwise")
@@ -43,45 +43,6 @@ OP_R = 0.25                  # radius of a pointwise-operation circle
 PANEL_COLOR = "#fbf7f0"
 
 
-def _check_labels(labels) -> Mapping[str, str]:
-    if not isinstance(labels, Mapping):
-        raise TypeError(f"labels must be a mapping of {LABEL_KEYS} to str, "
-                        f"got {type(labels).__name__}")
-    missing = [k for k in LABEL_KEYS if k not in labels]
-    extra = sorted(str(k) for k in labels if k not in LABEL_KEYS)
-    if missing or extra:
-        raise ValueError(f"labels must have exactly the keys {LABEL_KEYS}; "
-                         f"missing {missing}, unexpected {extra}")
-    wrong = {k: type(v).__name__ for k, v in labels.items() if not isinstance(v, str)}
-    if wrong:
-        raise TypeError(f"every label must be a str, got {wrong}")
-    return labels
-
-
-def _line(ax: Axes, xs: Sequence[float], ys: Sequence[float], gid: str,
-          color: str | None = None) -> None:
-    """A polyline without an arrow head (a wire that splits or bends)."""
-    (line,) = ax.plot(xs, ys, color=color or COLORS["edge"], linewidth=1.3, zorder=1,
-                      solid_capstyle="round")
-    line.set_gid(gid)
-
-
-def _op(ax: Axes, center: Sequence[float], symbol: str) -> Circle:
-    """A pointwise operation: a circle with a dot (⊙, element-wise product) or a + inside.
-
-    ``symbol`` is "⊙" or "+"; the dot is drawn as a disc, because a ⊙ glyph inside the
-    circle would show two rings.
-    """
-    patch = Circle(tuple(center), OP_R, facecolor="white", edgecolor=COLORS["edge"],
-                   linewidth=1.2, zorder=2)
-    patch.set_gid("pointwise")
-    patch.set_label(symbol)
-    ax.add_patch(patch)
-    if symbol == "⊙":
-        ax.add_patch(Circle(tuple(center), 0.05, facecolor=COLORS["edge"], zorder=3))
-    else:
-        label(ax, center, symbol, fontsize=12)
-    return patch
 
 
 def _panel(ax: Axes) -> None:
@@ -104,7 +65,7 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
 
     Returns the figure. Explained in chapters/<lang>/03_lstm.
     """
-    labels = _check_labels(labels)
+    labels = check_labels(labels, LABEL_KEYS)
     fig, ax = canvas(WIDTH, HEIGHT, scale=0.62, ax=ax)
     _panel(ax)
     mute = COLORS["muted"]
@@ -114,8 +75,8 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     arrow(ax, (0.4, CELL_Y), (f_x - OP_R, CELL_Y), gid="cell_state")
     arrow(ax, (f_x + OP_R, CELL_Y), (add_x - OP_R, CELL_Y), gid="cell_state")
     arrow(ax, (add_x + OP_R, CELL_Y), (10.6, CELL_Y), gid="cell_state")
-    _op(ax, (f_x, CELL_Y), "⊙")
-    _op(ax, (add_x, CELL_Y), "+")
+    pointwise(ax, (f_x, CELL_Y), "⊙")
+    pointwise(ax, (add_x, CELL_Y), "+")
     label(ax, (0.4, CELL_Y + 0.3), "$c_{t-1}$", ha="left", fontsize=11)
     label(ax, (10.6, CELL_Y + 0.3), "$c_t$", ha="right", fontsize=11)
     label(ax, (0.4, CELL_Y - 0.3), labels["cell_state"], ha="left", fontsize=9, color=mute)
@@ -128,7 +89,7 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     label(ax, (join[0] + 0.15, 0.25), "$x_t$", ha="left", fontsize=11)
     label(ax, (join[0] + 0.15, BUS_Y - 0.3), labels["concat"], ha="left", fontsize=9,
           color=mute)
-    _line(ax, [join[0], LAYER_X["o"]], [BUS_Y, BUS_Y], gid="bus")
+    wire(ax, [join[0], LAYER_X["o"]], [BUS_Y, BUS_Y], gid="bus")
     for key, x in LAYER_X.items():
         arrow(ax, (x, BUS_Y), (x, LAYER_Y - LAYER_H / 2))
         box(ax, (x, LAYER_Y), LAYER_TEXT[key], width=LAYER_W, height=LAYER_H,
@@ -144,7 +105,7 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     # f scales c_{t-1}; i ⊙ g is what gets added.
     arrow(ax, (f_x, LAYER_Y + LAYER_H / 2), (f_x, CELL_Y - OP_R))
     mul_ig = (add_x, 3.6)
-    _op(ax, mul_ig, "⊙")
+    pointwise(ax, mul_ig, "⊙")
     arrow(ax, (LAYER_X["i"], LAYER_Y + LAYER_H / 2), (mul_ig[0] - OP_R, mul_ig[1]),
           curve=-0.3)
     arrow(ax, (add_x, LAYER_Y + LAYER_H / 2), (add_x, mul_ig[1] - OP_R))
@@ -157,13 +118,13 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     squash.set_gid("pointwise")
     ax.add_patch(squash)
     label(ax, (tanh_x, 3.76), "tanh", fontsize=10)
-    _line(ax, [tanh_x, tanh_x], [CELL_Y, 4.2], gid="cell_state_tap")
+    wire(ax, [tanh_x, tanh_x], [CELL_Y, 4.2], gid="cell_state_tap")
     arrow(ax, (tanh_x, 4.2), (tanh_x, 3.97))
     mul_o = (tanh_x, LAYER_Y)
-    _op(ax, mul_o, "⊙")
+    pointwise(ax, mul_o, "⊙")
     arrow(ax, (tanh_x, 3.55), (tanh_x, mul_o[1] + OP_R))
     arrow(ax, (LAYER_X["o"] + LAYER_W / 2, LAYER_Y), (mul_o[0] - OP_R, LAYER_Y))
-    _line(ax, [tanh_x, tanh_x, 9.8], [mul_o[1] - OP_R, BUS_Y, BUS_Y], gid="hidden_state_out")
+    wire(ax, [tanh_x, tanh_x, 9.8], [mul_o[1] - OP_R, BUS_Y, BUS_Y], gid="hidden_state_out")
     arrow(ax, (9.8, BUS_Y), (10.6, BUS_Y), gid="hidden_state")
     arrow(ax, (9.8, BUS_Y), (9.8, HEIGHT - 0.2), gid="hidden_state")
     label(ax, (10.6, BUS_Y + 0.3), "$h_t$", ha="right", fontsize=11)

@@ -38,16 +38,6 @@ SHAPES = {
 _BOX_W, _BOX_H = 0.8, 0.5
 
 
-def _check_labels(labels, keys: Sequence[str]) -> Mapping:
-    if not isinstance(labels, Mapping):
-        raise TypeError(f"labels must be a dict with keys {list(keys)}, "
-                        f"got {type(labels).__name__}")
-    missing = [k for k in keys if k not in labels]
-    if missing:
-        raise ValueError(f"labels is missing the keys {missing}; expected the keys {list(keys)}")
-    return labels
-
-
 def unrolled(labels: Mapping[str, str], inputs: Sequence[str] | None = None,
              outputs: Sequence[str] | None = None, steps: int = 4) -> Figure:
     """The folded RNN cell with its loop, "=", and the same cell unrolled over time.
@@ -63,7 +53,7 @@ def unrolled(labels: Mapping[str, str], inputs: Sequence[str] | None = None,
     Returns the figure: one axes with 3 + 3·T boxes and T + 1 hidden-state arrows
     (gid "recurrent"). Explained in chapters/<lang>/01_rnn.
     """
-    _check_labels(labels, UNROLLED_KEYS)
+    d.check_labels(labels, UNROLLED_KEYS)
     if inputs is not None:
         steps = len(inputs)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
@@ -133,7 +123,7 @@ def io_shapes(labels: Mapping[str, str]) -> Figure:
 
     Returns the figure (5 axes). Explained in chapters/<lang>/01_rnn.
     """
-    _check_labels(labels, SHAPE_KEYS)
+    d.check_labels(labels, SHAPE_KEYS)
     widths = [max(len(SHAPES[k]["inputs"]), 2) for k in SHAPE_KEYS]
     height, scale = 3.5, 0.62  # data units; inches per data unit
     fig, axes = plt.subplots(1, len(SHAPE_KEYS),
