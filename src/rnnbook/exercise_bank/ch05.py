@@ -1,0 +1,140 @@
+"""Exercises of chapter 05 (RNN, LSTM and GRU compared by measurement).
+
+- ``adding_solvers``: ``fn(length) -> set`` of the cell names ("rnn", "lstm", "gru")
+  predicted to solve the adding problem of that length. There is no stored answer: the
+  checker compares the prediction, length by length, with the sweep the notebook itself
+  measured (:func:`rnnbook.compare.adding_sweep`), handed over with :func:`use_sweep`.
+  A cell solves a length when more than half of its runs reached the target loss
+  (:meth:`rnnbook.compare.AddingSweep.solvers`).
+
+Chapter 05 also uses the built-in ids ``rnn_param_count``, ``lstm_param_count`` and
+``gru_param_count``.
+
+Reference: Hochreiter & Schmidhuber (1997), experiment 4 (the adding problem).
+"""
+
+from __future__ import annotations
+
+from ..compare import CELLS, AddingSweep
+from ..exercises import Verdict, call_learner, register
+
+_measured: dict = {}
+
+
+def use_sweep(sweep: AddingSweep) -> None:
+    """Give the checker of ``adding_solvers`` the sweep measured in the notebook.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+    if not isinstance(sweep, AddingSweep):
+        raise TypeError(f"sweep must be the AddingSweep returned by "
+                        f"rnnbook.compare.adding_sweep, got {type(sweep).__name__}")
+    _measured["sweep"] = sweep
+
+
+NAMES = {"en": {"none": "none"}, "ko": {"none": "없음"}}
+
+MESSAGES = {
+    "en": {
+        "adding_solvers.passed": ("Correct: your prediction matches this notebook's "
+                                  "measurements at all {n} lengths."),
+        "adding_solvers.no_sweep": ("There is no measured sweep to compare with yet: run the "
+                                    "cell that calls `compare.adding_sweep(...)` and "
+                                    "`ch05.use_sweep(sweep)`, then this cell again."),
+        "adding_solvers.wrong_type": ("Return a set of cell names such as {{\"lstm\", "
+                                      "\"gru\"}}; for length={length} your function "
+                                      "returned {got}."),
+        "adding_solvers.unknown": ("For length={length} you name {names}, which is not a "
+                                   "measured cell; the cells are \"rnn\", \"lstm\" and "
+                                   "\"gru\"."),
+        "adding_solvers.mismatch": ("Your prediction differs from the measurement at {n} of "
+                                    "{total} lengths. A cell solves a length when more than "
+                                    "half of its runs reached MSE < {target} within {steps} "
+                                    "steps. {lines}"),
+        "adding_solvers.line": ("Length {length}: you predicted {predicted}; measured {measured} "
+                                "(runs that reached the target: {rates})."),
+    },
+    "ko": {
+        "adding_solvers.passed": "정답입니다. {n}개 길이 모두에서 예측이 이 노트북의 측정 결과와 같습니다.",
+        "adding_solvers.no_sweep": ("아직 비교할 측정 결과가 없습니다. `compare.adding_sweep(...)`과 "
+                                    "`ch05.use_sweep(sweep)`을 호출하는 셀을 먼저 실행한 뒤 이 셀을 "
+                                    "다시 실행하세요."),
+        "adding_solvers.wrong_type": ("{{\"lstm\", \"gru\"}}처럼 셀 이름의 집합(set)을 반환해야 "
+                                      "합니다. length={length}에서 반환된 것은 {got}입니다."),
+        "adding_solvers.unknown": ("length={length}에서 측정에 없는 셀 이름을 반환했습니다: "
+                                   "{names}. 셀 이름은 \"rnn\", \"lstm\", \"gru\"입니다."),
+        "adding_solvers.mismatch": ("{total}개 길이 가운데 {n}개에서 예측이 측정과 다릅니다. 한 셀이 "
+                                    "어떤 길이를 푼다는 것은 그 셀의 실행 가운데 절반이 넘게 "
+                                    "{steps}단계 안에 MSE < {target}에 도달했다는 뜻입니다. {lines}"),
+        "adding_solvers.line": ("길이 {length}: 예측 {predicted}, 측정 {measured} "
+                                "(목표에 도달한 실행 수: {rates})."),
+    },
+}
+
+
+class _Names:
+    """A set of cell names, in the order of CELLS, or the word for "none"."""
+
+    def __init__(self, names):
+        self.names = [c for c in CELLS if c in names]
+
+    def render(self, lang: str, extra=None) -> str:
+        return "{" + ", ".join(self.names) + "}" if self.names else NAMES[lang]["none"]
+
+
+class _Lines:
+    """One sentence per length where the prediction and the measurement differ."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def render(self, lang: str, extra=None) -> str:
+        template = MESSAGES[lang]["adding_solvers.line"]
+        return " ".join(template.format(length=length, predicted=predicted.render(lang),
+                                        measured=measured.render(lang), rates=rates)
+                        for length, predicted, measured, rates in self.rows)
+
+
+def _as_names(got):
+    """The learner's answer as a set of lower-case strings, or None if it is not one."""
+    if isinstance(got, (str, bytes)) or not isinstance(got, (set, frozenset, list, tuple)):
+        return None
+    if not all(isinstance(name, str) for name in got):
+        return None
+    return {name.strip().lower() for name in got}
+
+
+@register("adding_solvers", messages=MESSAGES)
+def _check_adding_solvers(fn) -> Verdict:
+    sweep = _measured.get("sweep")
+    if sweep is None:
+        call_learner(fn, (10,), case="length=10")  # a stub still reports "not attempted"
+        verdict = Verdict.fail("adding_solvers.no_sweep", diagnosis="no_sweep")
+        verdict.status = "error"
+        return verdict
+    answers = {}
+    for length in sweep.lengths:
+        got = call_learner(fn, (length,), case=f"length={length}")
+        if got is None:
+            return Verdict.fail("returned_none")
+        names = _as_names(got)
+        if names is None:
+            return Verdict.fail("adding_solvers.wrong_type", diagnosis="wrong_type",
+                                length=length, got=type(got).__name__)
+        unknown = sorted(names - set(sweep.cells))
+        if unknown:
+            return Verdict.fail("adding_solvers.unknown", diagnosis="unknown_cell",
+                                length=length, names=", ".join(repr(u) for u in unknown))
+        answers[length] = names
+    rows = []
+    for length, predicted in answers.items():
+        measured = sweep.solvers(length)
+        if predicted != measured:
+            rates = ", ".join("{} {}/{}".format(cell, *sweep.success(cell, length))
+                              for cell in sweep.cells)
+            rows.append((length, _Names(predicted), _Names(measured), rates))
+    if not rows:
+        return Verdict.ok(len(answers), code="adding_solvers.passed")
+    return Verdict.fail("adding_solvers.mismatch", diagnosis="mismatch", n=len(rows),
+                        total=len(answers), target=sweep.target_loss, steps=sweep.steps,
+                        lines=_Lines(rows), details={"lengths": tuple(r[0] for r in rows)})
