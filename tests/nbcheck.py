@@ -84,6 +84,7 @@ def hygiene(path: Path) -> list[str]:
     for i, c in setups:
         if f'rnnbook.setup(lang="{lang}"' not in book.source(c):
             problems.append(f'{where(path, i)}: set-up call must be rnnbook.setup(lang="{lang}", ...)')
+    problems += exercise_layout(path, cells)
     for n, (i, cell) in enumerate(cells):
         src = book.source(cell)
         if not src.strip():
@@ -109,6 +110,41 @@ def hygiene(path: Path) -> list[str]:
             follow = cells[n + 1][1] if n + 1 < len(cells) else None
             if follow is None or "assert" not in book.source(follow):
                 problems.append(f"{where(path, i)}: output ignored by nbval but the next code cell asserts nothing")
+    return problems
+
+
+SOLUTION_TITLES = {"ko": "# @title 풀이 (눌러서 보기)", "en": "# @title Solution (click to show)"}
+
+
+def _check_status(cell: dict) -> str | None:
+    """The first character of a check cell's stored result (⏳, ✅, ❌, ⚠️), or None."""
+    if "exercises.check(" not in book.source(cell):
+        return None
+    texts = ["".join(o["data"]["text/plain"]) for o in cell.get("outputs", [])
+             if o.get("output_type") in ("execute_result", "display_data") and "text/plain" in o.get("data", {})]
+    return texts[-1][:1] if texts else ""
+
+
+def exercise_layout(path: Path, cells: list) -> list[str]:
+    """Each solution is a hidden Colab form cell, preceded by a check still "not attempted"
+    and followed by a check whose stored result passes (issue: exercises that check themselves)."""
+    problems = []
+    lang = path.parent.name
+    for n, (i, cell) in enumerate(cells):
+        src = book.source(cell)
+        if src.startswith("# @title") and n > 0:
+            meta = cell.get("metadata", {})
+            if meta.get("cellView") != "form" or "hide-input" not in meta.get("tags", []):
+                problems.append(f'{where(path, i)}: a "# @title" cell must have "cellView": "form" and the tag hide-input')
+        if not src.startswith(SOLUTION_TITLES.get(lang, "\0")):
+            continue
+        before = [_check_status(c) for _, c in cells[:n]]
+        before = [b for b in before if b is not None]
+        after = next((_check_status(c) for _, c in cells[n + 1 :] if _check_status(c) is not None), None)
+        if not before or before[-1] != "⏳":
+            problems.append(f"{where(path, i)}: the check before this solution should store ⏳ (not attempted yet)")
+        if after != "✅":
+            problems.append(f"{where(path, i)}: the check after this solution should store ✅ (passed), got {after!r}")
     return problems
 
 

@@ -196,3 +196,21 @@ def test_detects_missing_setup_and_bootstrap(sample):
     _edit(ko, drop)
     problems = nbcheck.hygiene(ko)
     assert any("bootstrap" in p for p in problems) and any("rnnbook.setup" in p for p in problems)
+
+
+def test_detects_a_solution_whose_check_does_not_pass(sample):
+    ko, _ = sample
+    bank = [p for p in KO if any(book.source(c).startswith(nbcheck.SOLUTION_TITLES["ko"]) for _, c in book.code_cells(nbcheck.load(p)))]
+    if not bank:
+        pytest.skip("no chapter with exercises yet")
+    ko.write_text(bank[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert nbcheck.hygiene(ko) == []
+
+    def fail_last_check(nb):
+        cell = next(c for _, c in reversed(book.code_cells(nb)) if "exercises.check(" in book.source(c))
+        for out in cell["outputs"]:
+            if "data" in out:
+                out["data"]["text/plain"] = "❌ broken"
+
+    _edit(ko, fail_last_check)
+    assert any("should store ✅" in p for p in nbcheck.hygiene(ko))
