@@ -207,7 +207,23 @@ def twins(ko: Path, en: Path) -> list[str]:
     ha, hb = headings(a), headings(b)
     if ha != hb:
         problems.append(f"{ko.name}: heading levels differ: ko {ha} vs en {hb}")
+    ea, eb = exercise_labels(a), exercise_labels(b)
+    if ea != eb:
+        problems.append(f"{ko.name}: exercises differ: ko {ea} vs en {eb} (same numbers and ids in both)")
     return problems
+
+
+EXERCISE_HEADING = re.compile(r"^#{2,4}\s+(?:연습문제|Exercise)\s+(\d+\.\d+)\s+(.*)$", re.M)
+
+
+def exercise_labels(nb: dict) -> list[tuple[str, tuple[str, ...]]]:
+    """(number, ids in backticks) of every exercise heading, e.g. ("3.1", ("lstm_step",))."""
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for number, rest in EXERCISE_HEADING.findall(book.source(cell)):
+                found.append((number, tuple(re.findall(r"`([^`]+)`", rest))))
+    return found
 
 
 def glossary_variants(path: Path) -> dict[str, str]:

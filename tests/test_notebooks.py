@@ -214,3 +214,28 @@ def test_detects_a_solution_whose_check_does_not_pass(sample):
 
     _edit(ko, fail_last_check)
     assert any("should store ✅" in p for p in nbcheck.hygiene(ko))
+
+
+def test_every_chapter_after_00_has_labelled_exercises():
+    for path in KO[1:]:
+        labels = nbcheck.exercise_labels(nbcheck.load(path))
+        assert labels and all(ids for _, ids in labels), f"{path.name}: exercises without an id: {labels}"
+
+
+def test_detects_exercise_label_mismatch(sample):
+    ko, en = sample
+    bank = [p for p in KO if nbcheck.exercise_labels(nbcheck.load(p))]
+    if not bank:
+        pytest.skip("no chapter with exercises yet")
+    ko.write_text(bank[0].read_text(encoding="utf-8"), encoding="utf-8")
+    en.write_text((book.ROOT / "chapters" / "en" / bank[0].name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert nbcheck.twins(ko, en) == []
+
+    def renumber(nb):
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown" and "### Exercise" in book.source(cell):
+                cell["source"] = book.source(cell).replace("### Exercise ", "### Exercise 9", 1)
+                return
+
+    _edit(en, renumber)
+    assert any("exercises differ" in p for p in nbcheck.twins(ko, en))
