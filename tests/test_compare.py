@@ -17,8 +17,6 @@ REL = 1e-12      # ratios and medians of the fake clock's exact binary fractions
 SIZES = [(3, 5), (1, 1), (7, 2), (64, 128)]   # (I, H), I ≠ H included
 
 
-# ----------------------------------------------------------------- operation counts
-
 # Per step and per sequence, counted on the equations (H-sized vectors):
 #   RNN:  two biases 2H, W_ih x + W_hh h sum H, tanh H                          = 4H
 #   LSTM: two biases 8H, sum 4H, σ σ tanh σ 4H, f⊙c, i⊙g 2H, + H, tanh(c') H, o⊙ H = 21H
@@ -53,8 +51,6 @@ def test_count_step_ops_names_bad_arguments():
     with pytest.raises(ValueError, match="input_size must be a positive int"):
         compare.count_step_ops("gru", 0, 4)
 
-
-# ------------------------------------------------------------------------- timing
 
 class FakeClock:
     """A clock that each timed function advances by a set amount per call."""
@@ -114,8 +110,6 @@ def test_time_per_step_names_bad_arguments():
     with pytest.raises(ValueError, match="steps must be a positive int"):
         compare.time_per_step({"x": lambda: None}, steps=0)
 
-
-# ------------------------------------------------------------------ the sweep's table
 
 def _sweep(solved: dict, lengths=(10, 60), seeds=(0, 1, 2)) -> AddingSweep:
     """Runs whose solved_at is given as {(cell, length): [step or None per seed]}."""
@@ -184,8 +178,6 @@ def test_adding_sweep_names_bad_arguments():
         compare.adding_sweep(lengths=())
 
 
-# ------------------------------------------------------- exercise 5.2, adding_solvers
-
 @pytest.fixture
 def measured():
     ch05.use_sweep(_sweep(TABLE))
@@ -237,8 +229,6 @@ def test_use_sweep_rejects_anything_else():
     with pytest.raises(TypeError, match="sweep must be the AddingSweep"):
         ch05.use_sweep({10: {"gru"}})
 
-
-# ---------------------------------------------------------------------- aten_ops
 
 def test_aten_ops_lists_what_a_call_runs():
     a, b = torch.ones(2, 3), torch.ones(3, 4)

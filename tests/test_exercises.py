@@ -28,8 +28,6 @@ def split(a, n):
     return np.split(a, n, axis=1)
 
 
-# ------------------------------------------------------------------ correct answers
-
 def rnn_ok(x, h, params, nonlinearity="tanh"):
     a = x @ params["weight_ih"].T + params["bias_ih"] + h @ params["weight_hh"].T + params["bias_hh"]
     return np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0)
@@ -87,8 +85,6 @@ def test_reference_answers_pass(exercise_id, lang):
 def test_learner_style_answers_pass(exercise_id, fn):
     assert check(exercise_id, fn, lang="en").passed
 
-
-# --------------------------------------------------- the bank of wrong answers
 
 def rnn_no_bias_hh(x, h, params, nonlinearity="tanh"):
     a = x @ params["weight_ih"].T + params["bias_ih"] + h @ params["weight_hh"].T
@@ -410,8 +406,6 @@ def test_bank_is_big_enough():
     assert sum(1 for row in BANK if row[0].endswith("_step")) >= 20
 
 
-# ------------------------------------------------------------------------ survival
-
 def raises_value_error(x, h, params, nonlinearity="tanh"):
     raise ValueError("shapes do not match")
 
@@ -559,8 +553,6 @@ def test_chapters_register_their_own_exercises():
         exercises.register("test_bad_messages", _check, messages={"en": {}})
 
 
-# ----------------------------------------------------------------------- display
-
 def test_display_is_deterministic_and_clean():
     results = [check("lstm_step", lstm_fi_swapped, lang="ko") for _ in range(2)]
     assert repr(results[0]) == repr(results[1]) and str(results[0]) == repr(results[0])
@@ -596,8 +588,6 @@ def test_grade_log_records_each_call(tmp_path, monkeypatch):
     assert set(records[1]["messages"]) == {"ko", "en"}
 
 
-# ------------------------------------------------------ the checker's own models
-
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_mistake_models_default_to_the_reference(cell):
     model = exercises._MODELS[cell]
@@ -617,8 +607,6 @@ def test_every_known_mistake_is_named_as_itself(cell):
         assert result.diagnosis == variant.code, (variant, result.message)
         assert dict(variant.details).items() <= result.details.items()
 
-
-# ------------------------------------------------------ textbook GRU → PyTorch GRU
 
 def textbook_ok(params):
     H = params["weight_hh"].shape[1]
@@ -683,8 +671,6 @@ def test_textbook_gru_in_place_is_reported():
     result = check("textbook_gru_to_torch", textbook_in_place, lang="en")
     assert result.diagnosis == "mutated_input"
 
-
-# ------------------------------------------------------------ LSTM step, backward
 
 def lstm_backward(dh_next, dc_next, x, state, params, *, dh_path=True, df_factor=True):
     h, c = state

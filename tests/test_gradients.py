@@ -54,8 +54,6 @@ def case(T, B, I, H, seed=0):
     return rng, params, xs, h0
 
 
-# ---------------------------------------------------------------------- state_grads
-
 @pytest.mark.parametrize("nonlinearity", NONLINEARITIES)
 @pytest.mark.parametrize("T,B,I,H", SHAPES)
 def test_state_grads_equal_autograd(T, B, I, H, nonlinearity):
@@ -96,8 +94,6 @@ def test_state_grads_without_any_gradient_is_zero():
     hs = run_states(xs, h0, params, "tanh")
     assert not gradients.state_grads(hs, params["weight_hh"]).any()
 
-
-# ----------------------------------------------------------------------- Jacobians
 
 def autograd_jacobian(xs, h_t, params, nonlinearity, t, b):
     """∂h_T/∂h_t of sequence b by torch.autograd.functional.jacobian of the tail h_t ↦ h_T."""
@@ -159,8 +155,6 @@ def test_tanh_bound_holds():
     bound = (sigma * gamma) ** (30 - np.arange(31))
     assert np.all(norms <= bound[:, None] * (1 + 1e-12))
 
-
-# ------------------------------------------------------------- state_grad_norms (torch)
 
 def reference_norms(model, xs, ys, loss, state):
     """‖∂L/∂h_t‖ by re-running torch.nn's own layer on the tail x_{t+1} … x_T from a leaf h_t.
@@ -256,8 +250,6 @@ def test_state_grad_norms_of_a_float32_model_are_computed_in_float64():
     assert not np.array_equal(in_f32, ref) and np.allclose(in_f32, ref, rtol=1e-5)
 
 
-# ----------------------------------------------------------------------- clipping
-
 def clip_cases():
     rng = np.random.default_rng(6)
     shapes = [(3, 4), (4,), (2, 2, 3)]
@@ -329,8 +321,6 @@ def test_clip_grad_value_equals_torch(value):
     assert max(np.max(np.abs(o)) for o in ours) <= value
 
 
-# ------------------------------------------------------------------------ the cliff
-
 def test_cliff_equals_autograd():
     w = np.array([[0.5, 4.0, 5.0], [8.0, -2.0, 5.0]])
     b = np.array([[1.0, -2.0, -2.61235], [-4.0, 0.3, -2.6]])
@@ -359,8 +349,6 @@ def test_cliff_broadcasts_a_grid():
     assert float(one.loss) == float(gradients.cliff(np.array([5.0]), np.array([-2.0])).loss[0])
 
 
-# --------------------------------------------------------------------- bad inputs
-
 def test_bad_inputs_are_named():
     hs = np.zeros((3, 2, 4))
     with pytest.raises(ValueError, match="nonlinearity"):
@@ -385,8 +373,6 @@ def test_bad_inputs_are_named():
         gradients.state_grad_norms(train.make_model("gru", 2, 3, 1), np.zeros((2, 1, 2)),
                                    np.zeros((1, 1)), state="c")
 
-
-# ------------------------------------------------------- exercise 2.2 (exercise_bank.ch02)
 
 def test_gradient_factor_checker_passes_the_answer_in_both_languages():
     from rnnbook import exercises

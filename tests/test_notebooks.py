@@ -93,9 +93,6 @@ def test_bootstrap_installs_from_the_configured_repository():
         assert f"git+{url}@main" in book.source(first), f"{path.name}: bootstrap installs from elsewhere"
 
 
-# --- the checks above must be able to fail -------------------------------------------------
-
-
 @pytest.fixture
 def sample(tmp_path):
     """A copy of a real Korean/English pair in a temporary chapters/ tree."""

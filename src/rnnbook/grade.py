@@ -58,8 +58,6 @@ _SOLUTION_TITLE = re.compile(r"^\s*#\s*@title\b.*(solution|풀이|정답|해답)
 _EXPECTED_ERROR = re.compile(r"#\s*NBVAL_RAISES_EXCEPTION")
 
 
-# ------------------------------------------------------------------------- child
-
 def _is_solution(cell, in_gated_solution: bool) -> bool:
     if cell.get("cell_type") != "code":
         return False
@@ -166,8 +164,6 @@ def _child(notebook: str, out_path: str, pid_path: str, timeout: float,
     return 0
 
 
-# ------------------------------------------------------------------------ parent
-
 def _kill(proc: subprocess.Popen, pid_path: Path) -> None:
     """Stop the child (it shuts its kernel down on SIGTERM), then force both."""
     try:
@@ -273,8 +269,6 @@ def _exercises(checks: list, lang: str) -> list:
             for e in by_id.values()]
 
 
-# ------------------------------------------------------------------------ report
-
 def _notebook_rows(report: dict, timeout: float) -> list:
     name = report["path"]
     status = report["status"]
@@ -348,8 +342,6 @@ def _all_good(reports: list) -> bool:
     c = _summary(reports)
     return c["exercises"] == c["passed"] and c["notebooks_with_problems"] == 0
 
-
-# -------------------------------------------------------------------------- main
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

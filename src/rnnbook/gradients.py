@@ -33,8 +33,6 @@ NONLINEARITIES = ("tanh", "relu", "linear")
 CLIP_EPS = 1e-6  # torch.nn.utils.clip_grad_norm_ divides by (total_norm + 1e-6)
 
 
-# ------------------------------------------------------------- Jacobians and BPTT
-
 def _check_states(hs, weight_hh, nonlinearity: str):
     """Validate (T+1, B, H) states and an (H, H) weight; return them as arrays."""
     v.check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
@@ -223,8 +221,6 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h",
     return np.array([torch.linalg.vector_norm(g).item() for g in grads], dtype=np.float64)
 
 
-# -------------------------------------------------------------------------- clipping
-
 def _check_grads(grads) -> list:
     if not isinstance(grads, (list, tuple)) or not grads:
         raise TypeError(f"grads must be a non-empty list of float arrays, "
@@ -285,8 +281,6 @@ def clip_grad_value(grads, clip_value: float) -> list:
     c = _check_positive("clip_value", clip_value)
     return [np.clip(g, -c, c) for g in grads]
 
-
-# ------------------------------------------------------------------------- the cliff
 
 def _sigmoid(a):
     """σ(a) = (1 + tanh(a / 2)) / 2: never overflows, and works on 0-d arrays and floats."""
