@@ -588,6 +588,16 @@ def test_grade_log_records_each_call(tmp_path, monkeypatch):
     assert set(records[1]["messages"]) == {"ko", "en"}
 
 
+def test_demonstrations_are_shown_but_not_graded(tmp_path, monkeypatch):
+    log = tmp_path / "grade.jsonl"
+    monkeypatch.setenv(exercises.GRADE_LOG_ENV, str(log))
+    check("gru_step", gru_ok, lang="en")
+    demo = check("gru_step", gru_z_flipped, lang="en", graded=False)
+    assert demo.status == "failed" and demo.diagnosis == "gru.z_flipped"
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in records] == ["passed"]
+
+
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_mistake_models_default_to_the_reference(cell):
     model = exercises._MODELS[cell]

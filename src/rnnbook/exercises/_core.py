@@ -195,10 +195,12 @@ def known_ids() -> tuple:
     return tuple(sorted(_REGISTRY))
 
 
-def check(exercise_id: str, fn: Callable, lang: str | None = None) -> Result:
+def check(exercise_id: str, fn: Callable, lang: str | None = None, graded: bool = True) -> Result:
     """Check the learner's ``fn`` for ``exercise_id``; return a :class:`Result`.
 
     ``lang`` ("ko" | "en") defaults to the one chosen by :func:`rnnbook.setup`.
+    ``graded=False`` marks a demonstration (a chapter showing what the checker says
+    about a known mistake): it is displayed as usual but not reported to the grader.
     Never raises: an unknown id, a non-callable ``fn`` or a failure of the checker
     itself gives a result with status ``"error"``.
 
@@ -228,7 +230,8 @@ def check(exercise_id: str, fn: Callable, lang: str | None = None) -> Result:
             verdict = Verdict("error", [_Msg("checker_error", etype=type(exc).__name__,
                                              emsg=_clean(exc))], "checker_error")
     result = _result(str(exercise_id), verdict, lang, extra)
-    _log(result)
+    if graded:
+        _log(result)
     return result
 
 
