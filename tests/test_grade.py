@@ -168,3 +168,18 @@ def test_solution_cells_are_recognised():
         new_markdown_cell("```{solution-start} ex1\n```"), new_code_cell("x = 4"),
         new_markdown_cell("```{solution-end}\n```"), new_code_cell("x = 5")])
     assert grade._solution_cells(nb) == [1, 2, 3, 6]
+
+
+def test_the_books_own_chapter_grades_as_an_instructor_would_see_it(capsys):
+    """A chapter as handed out (solutions emptied) is all "not attempted"; with its solutions
+    every exercise passes, and demonstrations of wrong answers (graded=False) do not count."""
+    from pathlib import Path
+
+    chapter = str(Path(__file__).resolve().parents[1] / "chapters" / "en" / "04_gru.ipynb")
+    assert grade.main(["--json", "--timeout", "240", chapter]) == 1
+    handed_out = json.loads(capsys.readouterr().out)["notebooks"][0]
+    assert {e["status"] for e in handed_out["exercises"]} == {"not_attempted"}
+    assert grade.main(["--json", "--keep-solutions", "--timeout", "240", chapter]) == 0
+    solved = json.loads(capsys.readouterr().out)["notebooks"][0]
+    assert [(e["exercise_id"], e["status"]) for e in solved["exercises"]] == [
+        ("gru_step", "passed"), ("textbook_gru_to_torch", "passed")]
