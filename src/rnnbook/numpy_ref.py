@@ -489,7 +489,7 @@ def _rnn_backward(dhs, dh, cache: RNNCache) -> dict:
 def _lstm_backward(dhs, dh, dc, cache: LSTMCache) -> dict:
     """BPTT through the LSTM; one matmul per step."""
     T = cache.xs.shape[0]
-    hs, cs, gates, W_hh = cache.hs, cache.cs, cache.gates, cache.params["weight_hh"]
+    cs, gates, W_hh = cache.cs, cache.gates, cache.params["weight_hh"]
     da = np.empty_like(gates)  # (T, B, 4H)
     for t in reversed(range(T)):
         if dhs is not None:
