@@ -120,6 +120,22 @@ def _check_tensor(owner: str, name: str, t, dtype: torch.dtype) -> Tensor:
     return t
 
 
+def _check_input(owner: str, input, dtype: torch.dtype, input_size: int,
+                 batched: str, unbatched: str) -> Tensor:
+    """The ``input`` tensor, with len(batched) dims or one fewer, and input_size last."""
+    x = _check_tensor(owner, "input", input, dtype)
+    n = batched.count(",") + 1
+    if x.dim() not in (n - 1, n):
+        raise ValueError(
+            f"{owner}: input must be {n}-D {batched} or {n - 1}-D {unbatched}, got {x.dim()}-D "
+            f"with shape {tuple(x.shape)}")
+    if x.shape[-1] != input_size:
+        raise ValueError(
+            f"{owner}: input's last dimension must be input_size = {input_size}, "
+            f"got shape {tuple(x.shape)}")
+    return x
+
+
 def _check_shape(owner: str, name: str, t: Tensor, expected: tuple, meaning: str) -> None:
     if tuple(t.shape) != expected:
         raise ValueError(
@@ -172,16 +188,8 @@ class _CellBase(nn.Module):
 
     def _input(self, input) -> tuple[Tensor, bool]:
         """Check ``input`` (B, I) or (I,); return it as (B, I) and whether it was batched."""
-        owner = type(self).__name__
-        x = _check_tensor(owner, "input", input, self.weight_ih.dtype)
-        if x.dim() not in (1, 2):
-            raise ValueError(
-                f"{owner}: input must be 2-D (B, I) or 1-D (I,), got {x.dim()}-D "
-                f"with shape {tuple(x.shape)}")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(
-                f"{owner}: input's last dimension must be input_size = {self.input_size}, "
-                f"got shape {tuple(x.shape)}")
+        x = _check_input(type(self).__name__, input, self.weight_ih.dtype, self.input_size,
+                         "(B, I)", "(I,)")
         batched = x.dim() == 2
         return (x if batched else x.unsqueeze(0)), batched  # (B, I)
 
@@ -372,16 +380,8 @@ class _SequenceBase(nn.Module):
     def _input(self, input) -> tuple[Tensor, bool]:
         """Check the input; return it time-major (T, B, I) and whether it was batched."""
         owner = type(self).__name__
-        x = _check_tensor(owner, "input", input, self.weight_ih_l0.dtype)
         layout = "(B, T, I)" if self.batch_first else "(T, B, I)"
-        if x.dim() not in (2, 3):
-            raise ValueError(
-                f"{owner}: input must be 3-D {layout} or 2-D (T, I), got {x.dim()}-D "
-                f"with shape {tuple(x.shape)}")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(
-                f"{owner}: input's last dimension must be input_size = {self.input_size}, "
-                f"got shape {tuple(x.shape)}")
+        x = _check_input(owner, input, self.weight_ih_l0.dtype, self.input_size, layout, "(T, I)")
         batched = x.dim() == 3
         if not batched:
             x = x.unsqueeze(1)  # (T, 1, I); batch_first does not apply to unbatched input
