@@ -75,19 +75,27 @@ def _as_shape(value):
     return None
 
 
+def _not_a_mapping_of(got, keys, prefix: str) -> Verdict | None:
+    """A failing verdict if ``got`` is None, not a mapping, or lacks some of ``keys``."""
+    if got is None:
+        return Verdict.fail("returned_none")
+    if not isinstance(got, Mapping):
+        return Verdict.fail(f"{prefix}.wrong_type", diagnosis="wrong_type", got=_describe(got))
+    missing = [k for k in keys if k not in got]
+    if missing:
+        return Verdict.fail(f"{prefix}.missing_keys", keys=", ".join(missing),
+                            details={"keys": tuple(missing)})
+    return None
+
+
 @register("rnn_shapes")
 def _check_rnn_shapes(fn) -> Verdict:
     cases = ((5, 3, 4, 6), (1, 1, 2, 3), (7, 2, 8, 5))
     for T, B, I, H in cases:
         got = call_learner(fn, (T, B, I, H), case=f"T={T}, B={B}, I={I}, H={H}")
-        if got is None:
-            return Verdict.fail("returned_none")
-        if not isinstance(got, Mapping):
-            return Verdict.fail("shapes.wrong_type", diagnosis="wrong_type", got=_describe(got))
-        missing = [k for k in _SHAPE_KEYS if k not in got]
-        if missing:
-            return Verdict.fail("shapes.missing_keys", keys=", ".join(missing),
-                                details={"keys": tuple(missing)})
+        problem = _not_a_mapping_of(got, _SHAPE_KEYS, "shapes")
+        if problem:
+            return problem
         expected = _rnn_shapes_reference(T, B, I, H)
         parts, codes, keys = [], [], []
         for key in _SHAPE_KEYS:
@@ -132,14 +140,9 @@ def _check_textbook_gru(fn) -> Verdict:
         got = call_learner(fn, (used,), case=f"I={I}, H={H}")
         if _mutations(textbook, used, "params"):
             return _mutated_verdict(_mutations(textbook, used, "params"))
-        if got is None:
-            return Verdict.fail("returned_none")
-        if not isinstance(got, Mapping):
-            return Verdict.fail("tb.wrong_type", diagnosis="wrong_type", got=_describe(got))
-        missing = [key for key in _PARAM_KEYS if key not in got]
-        if missing:
-            return Verdict.fail("tb.missing_keys", keys=", ".join(missing),
-                                details={"keys": tuple(missing)})
+        problem = _not_a_mapping_of(got, _PARAM_KEYS, "tb")
+        if problem:
+            return problem
         expected = conventions.textbook_gru_to_torch({key: v.copy()
                                                       for key, v in textbook.items()})
         for key in _PARAM_KEYS:
