@@ -81,22 +81,20 @@ def init_params(cell: str, input_size: int, hidden_size: int, rng=None,
 
 
 def _rnn_cell(a: np.ndarray, nonlinearity: str, h_next: np.ndarray) -> None:
-    """h' = tanh(a) or relu(a), with a = W_ih x + b_ih + W_hh h + b_hh (B, H)."""
-    if nonlinearity == "tanh":
-        np.tanh(a, out=h_next)
-    else:
-        np.maximum(a, 0.0, out=h_next)
+    """h' = tanh(a) or relu(a), with a = W_ih x + b_ih + W_hh h + b_hh (B, H).
+
+    Writes h' into ``h_next`` (``x[...] = value`` fills an existing array in place).
+    """
+    h_next[...] = np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0.0)
 
 
 def _rnn_cell_backward(dh: np.ndarray, h_next: np.ndarray, nonlinearity: str,
                        da: np.ndarray) -> None:
     """Backward of :func:`_rnn_cell`: da = dh ⊙ (1 − h'²) for tanh, dh ⊙ [h' > 0] for relu."""
     if nonlinearity == "tanh":
-        np.multiply(h_next, h_next, out=da)
-        np.subtract(1.0, da, out=da)
-        da *= dh
+        da[...] = dh * (1.0 - h_next * h_next)
     else:
-        np.multiply(dh, h_next > 0, out=da)
+        da[...] = dh * (h_next > 0)
 
 
 def _lstm_cell(a: np.ndarray, c: np.ndarray, c_next: np.ndarray, tanh_c: np.ndarray,
@@ -104,89 +102,77 @@ def _lstm_cell(a: np.ndarray, c: np.ndarray, c_next: np.ndarray, tanh_c: np.ndar
     """One LSTM step from its pre-activations; writes c_next, tanh(c_next) and h_next.
 
         a = W_ih x + b_ih + W_hh h + b_hh              (B, 4H), gate blocks i, f, g, o
-        i, f, o = σ(a_i), σ(a_f), σ(a_o);  g = tanh(a_g)
-        c' = f ⊙ c + i ⊙ g
-        h' = o ⊙ tanh(c')
 
-    ``a`` is overwritten with the activations [i, f, g, o]: backward needs them.
+    ``i, f, g, o`` are views into ``a`` (B, H) each, so ``i[...] = σ(i)`` overwrites the
+    pre-activations with the gate values, which backward needs.
     """
     H = c.shape[1]
-    sigmoid(a[:, :2 * H], out=a[:, :2 * H])
-    np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-    sigmoid(a[:, 3 * H:], out=a[:, 3 * H:])
     i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-    np.multiply(f, c, out=c_next)
-    c_next += i * g
-    np.tanh(c_next, out=tanh_c)
-    np.multiply(o, tanh_c, out=h_next)
+    i[...] = sigmoid(i)
+    f[...] = sigmoid(f)
+    g[...] = np.tanh(g)
+    o[...] = sigmoid(o)
+    c_next[...] = f * c + i * g
+    tanh_c[...] = np.tanh(c_next)
+    h_next[...] = o * tanh_c
 
 
 def _lstm_cell_backward(dh: np.ndarray, dc: np.ndarray, gates: np.ndarray, c: np.ndarray,
                         tanh_c: np.ndarray, da: np.ndarray) -> None:
     """Backward of :func:`_lstm_cell`: writes da (B, 4H); turns dc into the gradient for c.
 
-        do = dh' ⊙ tanh(c');   dc' += dh' ⊙ o ⊙ (1 − tanh²(c'))
-        di = dc' ⊙ g;   df = dc' ⊙ c;   dg = dc' ⊙ i;   dc = dc' ⊙ f
-        da_{i,f,o} = d{i,f,o} ⊙ σ(1 − σ);   da_g = dg ⊙ (1 − g²)
+    On entry ``dh``, ``dc`` are dL/dh', dL/dc' from later steps and the loss; σ' = σ(1 − σ)
+    and tanh' = 1 − tanh². ``da`` is split into views da_i, da_f, da_g, da_o like ``gates``.
     """
     H = c.shape[1]
     i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
     da_i, da_f, da_g, da_o = da[:, :H], da[:, H:2 * H], da[:, 2 * H:3 * H], da[:, 3 * H:]
-    np.multiply(dh, tanh_c, out=da_o)
-    dc += dh * o * (1.0 - tanh_c * tanh_c)
-    np.multiply(dc, g, out=da_i)
-    np.multiply(dc, c, out=da_f)
-    np.multiply(dc, i, out=da_g)
-    dc *= f
-    da[:, :2 * H] *= gates[:, :2 * H] * (1.0 - gates[:, :2 * H])
-    da_g *= 1.0 - g * g
-    da_o *= o * (1.0 - o)
+    dc += dh * o * (1.0 - tanh_c * tanh_c)       # h' = o ⊙ tanh(c') also depends on c'
+    da_i[...] = dc * g * i * (1.0 - i)           # c' = f ⊙ c + i ⊙ g
+    da_f[...] = dc * c * f * (1.0 - f)
+    da_g[...] = dc * i * (1.0 - g * g)
+    da_o[...] = dh * tanh_c * o * (1.0 - o)      # h' = o ⊙ tanh(c')
+    dc *= f                                      # dL/dc for the step before
 
 
 def _gru_cell(ax: np.ndarray, ah: np.ndarray, h: np.ndarray, h_next: np.ndarray) -> None:
     """One GRU step (PyTorch's variant) from the two projections; writes h_next.
 
         ax = W_ih x + b_ih,  ah = W_hh h + b_hh        (B, 3H), gate blocks r, z, n
-        r = σ(ax_r + ah_r);  z = σ(ax_z + ah_z)
-        n = tanh(ax_n + r ⊙ ah_n)                      reset gate after the matmul
-        h' = (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n)
 
-    ``ax`` is overwritten with the activations [r, z, n]: backward needs them.
+    ``r, z, n`` are views into ``ax`` (B, H) each: the activations overwrite the
+    projections there, because backward needs them. The reset gate r multiplies
+    ``ah_n`` = W_hn h + b_hn, after the matmul.
     """
     H = h.shape[1]
-    ax[:, :2 * H] += ah[:, :2 * H]
-    sigmoid(ax[:, :2 * H], out=ax[:, :2 * H])
     r, z, n = ax[:, :H], ax[:, H:2 * H], ax[:, 2 * H:]
-    n += r * ah[:, 2 * H:]
-    np.tanh(n, out=n)
-    np.subtract(h, n, out=h_next)
-    h_next *= z
-    h_next += n
+    ah_r, ah_z, ah_n = ah[:, :H], ah[:, H:2 * H], ah[:, 2 * H:]
+    r[...] = sigmoid(r + ah_r)
+    z[...] = sigmoid(z + ah_z)
+    n[...] = np.tanh(n + r * ah_n)
+    h_next[...] = (1.0 - z) * n + z * h
 
 
 def _gru_cell_backward(dh: np.ndarray, gates: np.ndarray, ah: np.ndarray, h: np.ndarray,
                        dax: np.ndarray, dah: np.ndarray) -> None:
-    """Backward of :func:`_gru_cell`: writes dax, dah (B, 3H); turns dh into dh' ⊙ z.
+    """Backward of :func:`_gru_cell`: writes dax, dah (B, 3H); turns dh into dh ⊙ z.
 
-        dz = dh' ⊙ (h − n);   dn = dh' ⊙ (1 − z)
-        dax_n = dn ⊙ (1 − n²);   dah_n = dax_n ⊙ r;   dr = dax_n ⊙ ah_n
-        dax_r = dr ⊙ r(1 − r);   dax_z = dz ⊙ z(1 − z);   dah_{r,z} = dax_{r,z}
-    The caller adds dah W_hh to dh: h enters both directly and through W_hh h.
+    On entry ``dh`` is dL/dh'. ``dax`` (gradient for W_ih x + b_ih) and ``dah`` (for
+    W_hh h + b_hh) are split into views like ``gates``. The caller then adds dah W_hh to
+    dh: h reaches h' both directly (through z ⊙ h) and through W_hh h.
     """
     H = h.shape[1]
     r, z, n = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:]
     dax_r, dax_z, dax_n = dax[:, :H], dax[:, H:2 * H], dax[:, 2 * H:]
-    np.subtract(h, n, out=dax_z)
-    dax_z *= dh
-    np.subtract(1.0, z, out=dax_n)
-    dax_n *= dh
-    dax_n *= 1.0 - n * n
-    np.multiply(dax_n, r, out=dah[:, 2 * H:])
-    np.multiply(dax_n, ah[:, 2 * H:], out=dax_r)
-    dax[:, :2 * H] *= gates[:, :2 * H] * (1.0 - gates[:, :2 * H])
-    dah[:, :2 * H] = dax[:, :2 * H]
-    dh *= z
-
+    dah_r, dah_z, dah_n = dah[:, :H], dah[:, H:2 * H], dah[:, 2 * H:]
+    ah_n = ah[:, 2 * H:]
+    dax_n[...] = dh * (1.0 - z) * (1.0 - n * n)  # h' = (1 − z) ⊙ n + z ⊙ h
+    dah_n[...] = dax_n * r                       # n = tanh(ax_n + r ⊙ ah_n)
+    dax_r[...] = dax_n * ah_n * r * (1.0 - r)
+    dax_z[...] = dh * (h - n) * z * (1.0 - z)
+    dah_r[...] = dax_r                           # r, z see ax and ah summed
+    dah_z[...] = dax_z
+    dh *= z                                      # the direct path z ⊙ h
 
 
 def _check_step(cell: str, x, state, params):
