@@ -16,6 +16,14 @@ numpy_ref time (higher is better). "GEMM %" is the matmul arithmetic of the pass
 (2·T·B·G·H·(I+H) flops forward, twice that backward) divided by its time, as a fraction
 of the rate of a (1024, 1024) @ (1024, 1024) NumPy matmul timed in the same rounds with
 the same threads.
+
+"x max" is the most any version of the same arithmetic could gain on the naive one here:
+naive time / (matmul flops at the large-matmul rate), i.e. 100 / (the naive pass's own
+GEMM %). numpy_ref and naive do the same matmul flops, only grouped differently, so where
+x max is below 2 no rewrite in NumPy can be 2× faster than naive at that shape and
+thread count. ``--batches`` adds rows that compare naive and numpy_ref only, over batch
+sizes (the other dimensions from ``--shape``), to show where grouping the matmuls pays.
+
 Targets (issue 3): forward ≤ 1.25× torch.nn in float64 and ≤ 1.5× in float32,
 forward + backward ≤ 1.0× in float64 and ≤ 1.5× in float32, ≥ 2× faster than naive.
 """
@@ -63,8 +71,9 @@ def gemm_fn(dtype, n: int = 1024):
     return (lambda: np.matmul(a, b, out=out)), 2 * n ** 3
 
 
-def bench_case(cell: str, dtype, T: int, B: int, I: int, H: int, repeats: int) -> dict:
-    """All timings (seconds) for one cell and dtype."""
+def bench_case(cell: str, dtype, T: int, B: int, I: int, H: int, repeats: int,
+               with_torch: bool = True) -> dict:
+    """All timings (seconds) for one cell and dtype; torch.nn's only if ``with_torch``."""
     rng = np.random.default_rng(1)
     params = numpy_ref.init_params(cell, I, H, rng, dtype=dtype)
     xs = rng.standard_normal((T, B, I)).astype(dtype)
@@ -108,11 +117,13 @@ def bench_case(cell: str, dtype, T: int, B: int, I: int, H: int, repeats: int) -
         out.backward(dhs_t)
 
     gemm, gemm_flops = gemm_fn(dtype)
-    fns = {"np_fwd": np_fwd, "np_fb": np_fwd_bwd, "torch_fwd": torch_fwd,
-           "torch_fwd_nograd": torch_fwd_nograd, "torch_fb": torch_fwd_bwd,
-           "naive_fwd": naive_fwd, "naive_fb": naive_fwd_bwd, "gemm": gemm}
+    fns = {"np_fwd": np_fwd, "np_fb": np_fwd_bwd, "naive_fwd": naive_fwd,
+           "naive_fb": naive_fwd_bwd, "gemm": gemm}
+    if with_torch:
+        fns.update(torch_fwd=torch_fwd, torch_fwd_nograd=torch_fwd_nograd,
+                   torch_fb=torch_fwd_bwd)
     times = interleaved_times(fns, repeats)
-    times["gemm_rate"] = [gemm_flops / t for t in times["gemm"]]
+    times["gemm_rate"] = [gemm_flops / t for t in times["gemm"]]  # flop/s, per round
     return times
 
 
@@ -127,6 +138,24 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+class Summary:
+    """One bench_case result: median times (ms), per-round ratios, GEMM fractions."""
+
+    def __init__(self, r: dict):
+        self.r = r
+        self.ms = {k: 1e3 * statistics.median(v) for k, v in r.items() if k != "gemm_rate"}
+        self.rate = statistics.median(r["gemm_rate"])
+
+    def ratio(self, a: str, b: str) -> float:
+        """Median over rounds of (time of a) / (time of b)."""
+        return statistics.median(x / y for x, y in zip(self.r[a], self.r[b]))
+
+    def gemm_pct(self, key: str, flops: int) -> float:
+        """The pass's matmul flops per second, in % of the large-matmul rate of each round."""
+        return 100 * statistics.median(flops / t / g
+                                       for t, g in zip(self.r[key], self.r["gemm_rate"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
@@ -135,6 +164,8 @@ def main() -> None:
                         metavar=("T", "B", "I", "H"))
     parser.add_argument("--cells", nargs="+", default=["lstm", "gru"])
     parser.add_argument("--dtypes", nargs="+", default=["float64", "float32"])
+    parser.add_argument("--batches", type=int, nargs="*", default=[],
+                        help="also compare naive and numpy_ref at these batch sizes")
     args = parser.parse_args()
     T, B, I, H = args.shape
 
@@ -154,37 +185,65 @@ def main() -> None:
         print()
         header = (f"{'cell':5} {'dtype':7} | {'np fwd':>7} {'torch':>7} {'ratio':>6} "
                   f"{'(nograd)':>8} | {'np f+b':>7} {'torch':>7} {'ratio':>6} | "
-                  f"{'naive f':>7} {'x':>5} {'naive fb':>8} {'x':>5} | "
+                  f"{'naive f':>7} {'x':>5} {'x max':>5} {'naive fb':>8} {'x':>5} {'x max':>5} | "
                   f"{'GEMM GF/s':>9} {'fwd %':>6} {'f+b %':>6}")
         print(header)
         print("-" * len(header))
+        failed = []
         for dname in args.dtypes:
             dtype = np.dtype(dname).type
             for cell in args.cells:
-                r = bench_case(cell, dtype, T, B, I, H, args.repeats)
-                G = numpy_ref.GATES[cell]
-                flops = 2 * T * B * G * H * (I + H)
-                ms = {k: 1e3 * statistics.median(r[k]) for k in r if k != "gemm_rate"}
-                rate = statistics.median(r["gemm_rate"])
-
-                def ratio(a, b):  # median over rounds of the per-round ratio
-                    return statistics.median(x / y for x, y in zip(r[a], r[b]))
-
-                def gemm_pct(key, f):
-                    return 100 * statistics.median(f / t / g for t, g in zip(r[key], r["gemm_rate"]))
-
+                s = Summary(bench_case(cell, dtype, T, B, I, H, args.repeats))
+                flops = 2 * T * B * numpy_ref.GATES[cell] * H * (I + H)
+                ms, f32 = s.ms, dtype == np.float32
+                fwd, fb = s.ratio("np_fwd", "torch_fwd"), s.ratio("np_fb", "torch_fb")
+                x_f, x_fb = s.ratio("naive_fwd", "np_fwd"), s.ratio("naive_fb", "np_fb")
+                max_f = 100 / s.gemm_pct("naive_fwd", flops)
+                max_fb = 100 / s.gemm_pct("naive_fb", 3 * flops)
                 print(f"{cell:5} {dname:7} | {ms['np_fwd']:7.2f} {ms['torch_fwd']:7.2f} "
-                      f"{ratio('np_fwd', 'torch_fwd'):6.2f} "
-                      f"{ms['torch_fwd_nograd']:8.2f} | "
-                      f"{ms['np_fb']:7.2f} {ms['torch_fb']:7.2f} "
-                      f"{ratio('np_fb', 'torch_fb'):6.2f} | "
-                      f"{ms['naive_fwd']:7.2f} {ratio('naive_fwd', 'np_fwd'):5.1f} "
-                      f"{ms['naive_fb']:8.2f} {ratio('naive_fb', 'np_fb'):5.1f} | "
-                      f"{rate / 1e9:9.1f} {gemm_pct('np_fwd', flops):6.1f} "
-                      f"{gemm_pct('np_fb', 3 * flops):6.1f}")
+                      f"{fwd:6.2f} {ms['torch_fwd_nograd']:8.2f} | "
+                      f"{ms['np_fb']:7.2f} {ms['torch_fb']:7.2f} {fb:6.2f} | "
+                      f"{ms['naive_fwd']:7.2f} {x_f:5.1f} {max_f:5.1f} "
+                      f"{ms['naive_fb']:8.2f} {x_fb:5.1f} {max_fb:5.1f} | "
+                      f"{s.rate / 1e9:9.1f} {s.gemm_pct('np_fwd', flops):6.1f} "
+                      f"{s.gemm_pct('np_fb', 3 * flops):6.1f}")
+                checks = {"fwd vs torch.nn": (fwd, 1.5 if f32 else 1.25, "<="),
+                          "f+b vs torch.nn": (fb, 1.5 if f32 else 1.0, "<="),
+                          "naive / fwd": (x_f, 2.0, ">="), "naive / f+b": (x_fb, 2.0, ">=")}
+                failed += [f"{cell} {dname} {name}: {value:.2f} (target {op} {target})"
+                           for name, (value, target, op) in checks.items()
+                           if (value > target if op == "<=" else value < target)]
         print()
         print("ratio = numpy_ref / torch.nn (targets: fwd <= 1.25 f64, 1.5 f32; "
-              "f+b <= 1.0 f64, 1.5 f32); x = naive / numpy_ref (target >= 2)")
+              "f+b <= 1.0 f64, 1.5 f32); x = naive / numpy_ref (target >= 2);")
+        print("x max = naive / (its matmul flops at the large-matmul rate): the most any "
+              "version of the same arithmetic could gain on naive")
+        print("targets missed: " + ("none" if not failed else "; ".join(failed)))
+        if args.batches:
+            batch_sweep(args, T, I, H)
+
+
+def batch_sweep(args, T: int, I: int, H: int) -> None:
+    """naive / numpy_ref over batch sizes: where grouping the matmuls pays."""
+    print()
+    print(f"naive / numpy_ref over batch sizes, (T, I, H) = ({T}, {I}, {H}), "
+          f"median of {args.repeats} rounds")
+    header = (f"{'cell':5} {'dtype':7} {'B':>4} | {'np fwd':>7} {'naive':>7} {'x':>5} "
+              f"{'x max':>5} | {'np f+b':>7} {'naive':>7} {'x':>5} {'x max':>5}")
+    print(header)
+    print("-" * len(header))
+    for dname in args.dtypes:
+        dtype = np.dtype(dname).type
+        for cell in args.cells:
+            for B in args.batches:
+                s = Summary(bench_case(cell, dtype, T, B, I, H, args.repeats, with_torch=False))
+                flops = 2 * T * B * numpy_ref.GATES[cell] * H * (I + H)
+                print(f"{cell:5} {dname:7} {B:4d} | {s.ms['np_fwd']:7.2f} "
+                      f"{s.ms['naive_fwd']:7.2f} {s.ratio('naive_fwd', 'np_fwd'):5.1f} "
+                      f"{100 / s.gemm_pct('naive_fwd', flops):5.1f} | "
+                      f"{s.ms['np_fb']:7.2f} {s.ms['naive_fb']:7.2f} "
+                      f"{s.ratio('naive_fb', 'np_fb'):5.1f} "
+                      f"{100 / s.gemm_pct('naive_fb', 3 * flops):5.1f}")
 
 
 if __name__ == "__main__":
