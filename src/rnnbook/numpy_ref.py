@@ -79,7 +79,6 @@ def init_params(cell: str, input_size: int, hidden_size: int, rng=None,
             for name, shape in v.param_shapes(G, I, H).items()}
 
 
-
 def _rnn_cell(a: np.ndarray, nonlinearity: str, h_next: np.ndarray) -> None:
     """h' = tanh(a) or relu(a), with a = W_ih x + b_ih + W_hh h + b_hh (B, H).
 
@@ -127,7 +126,7 @@ def _lstm_cell_backward(dh: np.ndarray, dc: np.ndarray, gates: np.ndarray, c: np
     H = c.shape[1]
     i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
     da_i, da_f, da_g, da_o = da[:, :H], da[:, H:2 * H], da[:, 2 * H:3 * H], da[:, 3 * H:]
-    dc += dh * o * (1.0 - tanh_c * tanh_c)       # h' = o ⊙ tanh(c') also depends on c'
+    dc += dh * o * (1.0 - tanh_c * tanh_c)       # c' also reaches h' = o ⊙ tanh(c')
     da_i[...] = dc * g * i * (1.0 - i)           # c' = f ⊙ c + i ⊙ g
     da_f[...] = dc * c * f * (1.0 - f)
     da_g[...] = dc * i * (1.0 - g * g)
@@ -232,7 +231,6 @@ def gru_step(x, h, params: dict) -> np.ndarray:
     h_next = np.empty_like(h)
     _gru_cell(ax, ah, h, h_next)
     return h_next
-
 
 
 class RNNCache(NamedTuple):
@@ -378,7 +376,6 @@ def _gru_forward(xs, h0, p) -> GRUCache:
         ah[t] += b_hh
         _gru_cell(gates[t], ah[t], hs[t], hs[t + 1])
     return GRUCache(xs, hs, gates, ah, p)
-
 
 
 def _check_dstate(cache, dstate, B: int, H: int, dtype):

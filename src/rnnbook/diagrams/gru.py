@@ -59,8 +59,6 @@ OUT_X = 11.4                 # where h_t also leaves upwards (to the next layer)
 PANEL_COLOR = "#fbf7f0"
 
 
-
-
 def _dot(ax: Axes, xy: Sequence[float]) -> None:
     """A junction: one wire splits in two."""
     ax.add_patch(Circle(tuple(xy), 0.055, facecolor=COLORS["edge"], zorder=3))

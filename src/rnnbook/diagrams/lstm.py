@@ -43,8 +43,6 @@ OP_R = 0.25                  # radius of a pointwise-operation circle
 PANEL_COLOR = "#fbf7f0"
 
 
-
-
 def _panel(ax: Axes) -> None:
     """The cell's background, below every wire (zorder 0)."""
     patch = FancyBboxPatch((2.0, 0.9), 7.3, 4.35, boxstyle="round,pad=0,rounding_size=0.3",
