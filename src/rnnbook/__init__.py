@@ -25,12 +25,18 @@ _state = {"lang": "en"}
 
 
 def current_lang() -> str:
-    """The language chosen by the last :func:`setup` call ("en" before any call)."""
+    """The language chosen by the last :func:`setup` call ("en" before any call).
+
+    Explained in chapters/<lang>/00_how_to_use.
+    """
     return _state["lang"]
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is one of :data:`LANGUAGES`, else raise ``ValueError``."""
+    """Return ``lang`` if it is one of :data:`LANGUAGES`, else raise ``ValueError``.
+
+    Explained in chapters/<lang>/00_how_to_use.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
     return lang
@@ -46,6 +52,8 @@ def setup(lang: str = "en", seed: int = 0, threads: int = 1, precision: int = 4)
     - ``precision``: digits NumPy and torch print.
 
     Prints nothing. torch is configured only if it is installed.
+
+    Explained in chapters/<lang>/00_how_to_use.
     """
     import numpy as np
 

@@ -131,7 +131,10 @@ def count_step_ops(cell: str, input_size: int, hidden_size: int) -> dict:
 
 @dataclass
 class Timings:
-    """What :func:`time_per_step` measured: seconds per time step, per function and round."""
+    """What :func:`time_per_step` measured: seconds per time step, per function and round.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
 
     rounds: dict                      # name -> [seconds per step, one entry per round]
 
@@ -184,7 +187,10 @@ def time_per_step(fns: dict, steps: int, repeats: int = 7,
 
 @dataclass
 class Run:
-    """One training run of :func:`adding_sweep`."""
+    """One training run of :func:`adding_sweep`.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
 
     cell: str
     length: int
@@ -197,7 +203,10 @@ class Run:
 
 @dataclass
 class AddingSweep:
-    """All runs of :func:`adding_sweep` and the settings they shared."""
+    """All runs of :func:`adding_sweep` and the settings they shared.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
 
     runs: list
     steps: int

@@ -88,7 +88,10 @@ _RESET_BEFORE_MESSAGE = (
 
 
 class NotConvertibleError(ValueError):
-    """The two layouts describe different models; converting would only approximate."""
+    """The two layouts describe different models; converting would only approximate.
+
+    Explained in chapters/<lang>/04_gru.
+    """
 
 
 def _array(name: str, a) -> np.ndarray:

@@ -234,7 +234,10 @@ def gru_step(x, h, params: dict) -> np.ndarray:
 
 
 class RNNCache(NamedTuple):
-    """What :func:`backward` needs from an RNN forward pass."""
+    """What :func:`backward` needs from an RNN forward pass.
+
+    Explained in chapters/<lang>/02_bptt_and_gradients.
+    """
     xs: np.ndarray            # (T, B, I) inputs
     hs: np.ndarray            # (T+1, B, H) states h_0 … h_T
     params: dict
@@ -242,7 +245,10 @@ class RNNCache(NamedTuple):
 
 
 class LSTMCache(NamedTuple):
-    """What :func:`backward` needs from an LSTM forward pass."""
+    """What :func:`backward` needs from an LSTM forward pass.
+
+    Explained in chapters/<lang>/03_lstm.
+    """
     xs: np.ndarray            # (T, B, I) inputs
     hs: np.ndarray            # (T+1, B, H) states h_0 … h_T
     cs: np.ndarray            # (T+1, B, H) cell states c_0 … c_T
@@ -252,7 +258,10 @@ class LSTMCache(NamedTuple):
 
 
 class GRUCache(NamedTuple):
-    """What :func:`backward` needs from a GRU forward pass."""
+    """What :func:`backward` needs from a GRU forward pass.
+
+    Explained in chapters/<lang>/04_gru.
+    """
     xs: np.ndarray            # (T, B, I) inputs
     hs: np.ndarray            # (T+1, B, H) states h_0 … h_T
     gates: np.ndarray         # (T, B, 3H) activations r, z, n

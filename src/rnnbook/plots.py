@@ -1,7 +1,7 @@
 """Plot style and the Hangul font set-up shared by every chapter.
 
 Labels are always passed in by the caller, so this module holds no prose in
-either language. Explained in chapters/*/00_how_to_use.
+either language. Explained in chapters/<lang>/00_how_to_use.
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ def use_book_style(lang: str = "en") -> None:
     languages under the family name ``"rnnbook Hangul"`` so that a figure mixing
     scripts never shows boxes, also inside ``$…$`` labels; DejaVu Sans follows it
     in the family list for symbols it lacks.
+
+    Explained in chapters/<lang>/00_how_to_use.
     """
     import matplotlib
 

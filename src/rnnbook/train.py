@@ -2,7 +2,9 @@
 
 One recurrent layer (``torch.nn`` RNN, LSTM or GRU: the C++ kernels keep the
 experiments fast; ``rnnbook.torch_ref`` is shown equal to them in the chapters)
-and a linear read-out, trained with Adam. Explained in chapters/*/02_bptt_and_gradients.
+and a linear read-out, trained with Adam.
+
+Explained in chapters/<lang>/01_rnn and 02_bptt_and_gradients.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ class SeqModel(nn.Module):
 
     readout="last": y = W_hy h_T + b_y, shape (B, O) (many-to-one);
     readout="all":  y_t = W_hy h_t + b_y, shape (T, B, O) (synchronised many-to-many).
+
+    Explained in chapters/<lang>/01_rnn.
     """
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
@@ -48,6 +52,8 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
 
     PyTorch's gate order is i, f, g, o, so the forget rows are H:2H.
     Jozefowicz, Zaremba & Sutskever (2015) recommend a value of 1.
+
+    Explained in chapters/<lang>/03_lstm.
     """
     H = lstm.hidden_size
     with torch.no_grad():
@@ -61,14 +67,20 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
 def make_model(cell: str, input_size: int, hidden_size: int, output_size: int, seed: int = 0,
                readout: str = "last", forget_bias: float | None = None,
                dtype: torch.dtype = torch.float32) -> SeqModel:
-    """A :class:`SeqModel` whose initial weights depend only on ``seed``."""
+    """A :class:`SeqModel` whose initial weights depend only on ``seed``.
+
+    Explained in chapters/<lang>/01_rnn.
+    """
     torch.manual_seed(seed)
     return SeqModel(cell, input_size, hidden_size, output_size, readout, forget_bias).to(dtype)
 
 
 @dataclass
 class History:
-    """What :func:`fit` recorded: per-step training loss and gradient norm, plus evaluations."""
+    """What :func:`fit` recorded: per-step training loss and gradient norm, plus evaluations.
+
+    Explained in chapters/<lang>/01_rnn.
+    """
 
     loss: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
@@ -96,6 +108,8 @@ def fit(model: nn.Module, make_batch, steps: int, lr: float = 1e-2, loss: str = 
       (Pascanu, Mikolov & Bengio 2013).
     - ``eval_data``: (xs, ys) evaluated every ``eval_every`` steps and at the end.
     - ``target_loss``: stop early once the evaluation loss falls below it.
+
+    Explained in chapters/<lang>/01_rnn.
     """
     if loss not in ("mse", "ce"):
         raise ValueError(f"loss must be 'mse' or 'ce', got {loss!r}")

@@ -34,7 +34,10 @@ def _positive_int(name: str, value) -> int:
 
 
 def one_hot(indices, n: int, dtype=np.float64) -> np.ndarray:
-    """One-hot encode integer ``indices`` of any shape into shape ``indices.shape + (n,)``."""
+    """One-hot encode integer ``indices`` of any shape into shape ``indices.shape + (n,)``.
+
+    Explained in chapters/<lang>/01_rnn.
+    """
     idx = np.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
@@ -56,7 +59,7 @@ def hello(word: str = "hello") -> CharTask:
     """The "hello" task: read ``word[:-1]`` one character at a time, predict the next one.
 
     The vocabulary is the word's distinct characters in order of first
-    appearance ("helo" for "hello"). Explained in chapters/*/01_rnn.
+    appearance ("helo" for "hello"). Explained in chapters/<lang>/01_rnn.
     """
     if not isinstance(word, str) or len(word) < 2:
         raise ValueError(f"word must be a string of at least 2 characters, got {word!r}")
@@ -73,7 +76,7 @@ def adding_problem(n: int, length: int, rng=None, dtype=np.float64):
     one in each half of the sequence. The target is the sum of the two marked
     numbers. Predicting the constant 1 (the target's mean) gives a mean squared
     error of 1/6 ≈ 0.167, the baseline a model must beat.
-    Explained in chapters/*/02_bptt_and_gradients.
+    Explained in chapters/<lang>/02_bptt_and_gradients.
     """
     n = _positive_int("n", n)
     length = _positive_int("length", length)
@@ -114,7 +117,10 @@ def copy_task(n: int, length: int, delay: int, n_symbols: int = 8, rng=None, dty
 
 
 class Series(NamedTuple):
-    """A univariate time series: ``time`` (N,) as decimal years, ``values`` (N,)."""
+    """A univariate time series: ``time`` (N,) as decimal years, ``values`` (N,).
+
+    Explained in chapters/<lang>/01_rnn.
+    """
 
     time: np.ndarray
     values: np.ndarray
@@ -124,7 +130,7 @@ def sunspots() -> Series:
     """Monthly mean sunspot numbers, January 1749 – December 2008 (3,120 months).
 
     Source: NOAA National Geophysical Data Center, public domain; see
-    ``rnnbook/data/README.md``. Explained in chapters/*/01_rnn.
+    ``rnnbook/data/README.md``. Explained in chapters/<lang>/01_rnn.
     """
     text = resources.files(__package__).joinpath("sunspots_monthly.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
@@ -138,6 +144,8 @@ def windows(series, length: int, horizon: int = 1):
 
     Returns inputs (length, N, 1) — ``length`` consecutive values — and
     targets (N, 1), the value ``horizon`` steps after each window's last value.
+
+    Explained in chapters/<lang>/01_rnn.
     """
     x = np.asarray(series, dtype=np.float64)
     if x.ndim != 1:
