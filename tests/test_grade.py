@@ -149,6 +149,32 @@ def test_keep_solutions_runs_the_solution(notebooks, capsys):
     assert "passed" in capsys.readouterr().out
 
 
+def test_a_listed_exercise_whose_check_was_deleted_is_reported_as_not_run(tmp_path, capsys):
+    nb = new_notebook(cells=[new_code_cell(IMPORTS), new_code_cell(ANSWER), new_code_cell(CHECK),
+                             new_code_cell("# " + COUNT)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["rnnbook"] = {"exercises": ["rnn_param_count", "gru_step"]}
+    path = tmp_path / "deleted.ipynb"
+    nbformat.write(nb, str(path))
+    assert grade.main(["--json", "--lang", "ko", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    rows = [(e["exercise_id"], e["status"], e["checks"]) for e in report["notebooks"][0]["exercises"]]
+    assert rows == [("rnn_param_count", "not_run", 0), ("gru_step", "passed", 1)]
+    assert "실행되지 않았습니다" in report["notebooks"][0]["exercises"][0]["message"]
+    assert report["summary"]["not_run"] == 1 and report["ok"] is False
+
+
+def test_exercise_ids_are_the_literal_graded_checks_in_order():
+    cells = [new_code_cell("!pip install rnnbook"),
+             new_code_cell("check('rnn_step', f)\nrnnbook.exercises.check(\"gru_step\", g, lang='ko')"),
+             new_code_cell("check('lstm_step', wrong, graded=False)"),
+             new_code_cell("for i in ids:\n    check(i, f)"),
+             new_markdown_cell("check('markdown_is_not_code', f)"),
+             new_code_cell("display(check('rnn_step', f))\nprint(check)")]
+    assert grade.exercise_ids(new_notebook(cells=cells)) == ["rnn_step", "gru_step"]
+
+
 def test_missing_notebook_and_bad_arguments(tmp_path, capsys):
     assert grade.main([str(tmp_path / "absent.ipynb")]) == 1
     assert "file not found" in capsys.readouterr().out

@@ -2,7 +2,8 @@
 
     python tools/book.py execute chapters/ko/01_rnn.ipynb chapters/en/01_rnn.ipynb
     python tools/book.py bootstrap      # rewrite every notebook's first cell from _config.yml
-                                        # and its metadata (kernel, Colab, toggle labels)
+                                        # and its metadata (kernel, Colab, toggle labels,
+                                        # the exercise ids the grader expects)
 
 ``execute`` runs a notebook in place, in this Python environment, the way nbval
 re-runs it in CI (kernel in the current environment, working directory = the
@@ -86,11 +87,19 @@ CODE_PROMPTS = {
 
 
 def set_book_metadata(nb, lang: str) -> None:
-    """Notebook metadata the book and Colab read: kernel, Colab options, toggle labels."""
+    """Notebook metadata the book, Colab and the grader read.
+
+    Kernel, Colab options, toggle labels, and ``rnnbook.exercises``: the ids of the
+    notebook's graded checks, so that ``python -m rnnbook.grade`` reports an exercise whose
+    check cell a learner deleted as "not run".
+    """
+    from rnnbook.grade import exercise_ids
+
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata.setdefault("language_info", {"name": "python"})
     nb.metadata["colab"] = {"provenance": [], "toc_visible": True}
     nb.metadata["mystnb"] = dict(CODE_PROMPTS[lang])
+    nb.metadata["rnnbook"] = {"exercises": exercise_ids(nb)}
 
 
 def _clean(nb) -> None:

@@ -22,9 +22,15 @@ tagged ``solution``, or when it is a Colab form cell (``"cellView": "form"``) wh
 sphinx-exercise's ``solution-start`` and ``solution-end`` directives.
 ``--keep-solutions`` runs them too (for checking the book's own notebooks).
 
+Which exercises a notebook should check is read from its metadata
+(``metadata.rnnbook.exercises``, written into the book's chapters by ``tools/book.py
+bootstrap`` from their ``check("<id>", …)`` calls, see :func:`exercise_ids`). An expected
+exercise whose check never ran (its cell deleted, or the notebook stopped before it) is
+reported as "not run".
+
 Exit status: 0 when every notebook ran to the end without an error and every exercise
-passed; 1 otherwise (a failed or unattempted exercise, an errored, crashed or timed-out
-notebook, or a notebook in which no exercise was checked); 2 for bad arguments.
+passed; 1 otherwise (a failed, unattempted or not-run exercise, an errored, crashed or
+timed-out notebook, or a notebook in which no exercise was checked); 2 for bad arguments.
 
 References: nbclient (https://nbclient.readthedocs.io) for executing notebooks;
 jupyter_client's kernel provisioner for the kernel's process.
@@ -33,6 +39,7 @@ jupyter_client's kernel provisioner for the kernel's process.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import math
 import os
@@ -48,7 +55,7 @@ from pathlib import Path
 
 from .exercises import GRADE_LOG_ENV
 
-__all__ = ["main", "grade_notebook", "format_table"]
+__all__ = ["main", "grade_notebook", "format_table", "exercise_ids"]
 
 DEFAULT_TIMEOUT = 300
 GRACE = 10          # seconds the child gets, after the limit, to shut its kernel down
@@ -56,6 +63,10 @@ MESSAGE_WIDTH = 100
 
 _SOLUTION_TITLE = re.compile(r"^\s*#\s*@title\b.*(solution|풀이|정답|해답)", re.IGNORECASE)
 _EXPECTED_ERROR = re.compile(r"#\s*NBVAL_RAISES_EXCEPTION")
+_NOT_RUN = {"en": "this exercise's check never ran: its cell was deleted, or the notebook "
+                  "stopped before it",
+            "ko": "이 연습문제의 확인이 한 번도 실행되지 않았습니다. 확인 셀이 지워졌거나 "
+                  "노트북이 그 전에 멈췄습니다"}
 
 
 def _is_solution(cell, in_gated_solution: bool) -> bool:
@@ -203,6 +214,44 @@ def _read_checks(path: Path) -> list:
     return checks
 
 
+def exercise_ids(nb) -> list:
+    """Ids of the graded exercise checks in a notebook's code cells, in order, each once.
+
+    A graded check is a call ``check("<id>", …)`` (or ``exercises.check(…)``) whose first
+    argument is a string literal and that does not pass ``graded=False`` (a demonstration).
+    Cells that are not plain Python (shell or magic lines) are skipped.
+    """
+    ids: list = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            demo = any(k.arg == "graded" and isinstance(k.value, ast.Constant)
+                       and k.value.value is False for k in node.keywords)
+            if name == "check" and not demo and node.args[0].value not in ids:
+                ids.append(node.args[0].value)
+    return ids
+
+
+def _expected(path: str) -> list:
+    """The exercise ids listed in the notebook's metadata (empty if none or unreadable)."""
+    try:
+        meta = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return []
+    ids = meta.get("rnnbook", {}).get("exercises", []) if isinstance(meta, dict) else []
+    return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
 def grade_notebook(path: str, timeout: float = DEFAULT_TIMEOUT, lang: str = "en",
                    keep_solutions: bool = False) -> dict:
     """Run one notebook in a fresh process and kernel; return its report as a dict.
@@ -212,6 +261,8 @@ def grade_notebook(path: str, timeout: float = DEFAULT_TIMEOUT, lang: str = "en"
     ``solution_cells`` (emptied before the run) and ``exercises``: one entry per exercise
     id in order of first check, with ``exercise_id``, ``status``, ``passed``,
     ``diagnosis``, ``message`` (in ``lang``) and ``checks`` (how often it was checked).
+    Exercises listed in the notebook's metadata come first, in that order; one whose check
+    never ran has status "not_run".
 
     Explained in chapters/<lang>/00_how_to_use.
     """
@@ -249,13 +300,13 @@ def grade_notebook(path: str, timeout: float = DEFAULT_TIMEOUT, lang: str = "en"
         elif report["status"] == "ok":
             tail = err.read_text(encoding="utf-8", errors="replace").strip().splitlines()
             report.update(status="crashed", detail=tail[-1] if tail else "the grader's child died")
-        report["exercises"] = _exercises(_read_checks(log), lang)
+        report["exercises"] = _exercises(_read_checks(log), lang, _expected(path))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
 
 
-def _exercises(checks: list, lang: str) -> list:
+def _exercises(checks: list, lang: str, expected: list = ()) -> list:
     by_id: dict = {}
     for record in checks:
         entry = by_id.setdefault(record["exercise_id"], {"checks": 0})
@@ -264,9 +315,12 @@ def _exercises(checks: list, lang: str) -> list:
                      passed=bool(record.get("passed")), diagnosis=record.get("diagnosis"),
                      message=messages.get(lang) or next(iter(messages.values()), ""),
                      checks=entry["checks"] + 1)
-    return [dict(exercise_id=e["exercise_id"], status=e["status"], passed=e["passed"],
-                 diagnosis=e["diagnosis"], message=e["message"], checks=e["checks"])
-            for e in by_id.values()]
+    not_run = {"status": "not_run", "passed": False, "diagnosis": "not_run",
+               "message": _NOT_RUN.get(lang, _NOT_RUN["en"]), "checks": 0}
+    order = list(dict.fromkeys([*expected, *by_id]))
+    return [dict(exercise_id=i, **{k: by_id.get(i, not_run)[k] for k in
+                                   ("status", "passed", "diagnosis", "message", "checks")})
+            for i in order]
 
 
 def _notebook_rows(report: dict, timeout: float) -> list:
@@ -321,7 +375,7 @@ def format_table(reports: list, timeout: float = DEFAULT_TIMEOUT) -> str:
 
 def _summary(reports: list) -> dict:
     counts = {"notebooks": len(reports), "exercises": 0, "passed": 0, "failed": 0,
-              "not_attempted": 0, "error": 0, "notebooks_with_problems": 0}
+              "not_attempted": 0, "not_run": 0, "error": 0, "notebooks_with_problems": 0}
     for report in reports:
         for e in report["exercises"]:
             counts["exercises"] += 1
@@ -334,7 +388,8 @@ def _summary(reports: list) -> dict:
 def _summary_line(reports: list) -> str:
     c = _summary(reports)
     return (f"{c['notebooks']} notebook(s), {c['exercises']} exercise(s): {c['passed']} passed, "
-            f"{c['failed']} failed, {c['not_attempted']} not attempted, {c['error']} error; "
+            f"{c['failed']} failed, {c['not_attempted']} not attempted, {c['not_run']} not run, "
+            f"{c['error']} error; "
             f"{c['notebooks_with_problems']} notebook(s) with problems")
 
 
