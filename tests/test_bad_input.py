@@ -153,6 +153,16 @@ def test_ragged_and_non_array_inputs():
         numpy_ref.rnn_step(None, state0, params)
 
 
+def test_torch_parameters_that_require_grad_are_named_not_a_runtime_error():
+    """Passing a torch.nn.RNNCell's parameters straight in: numpy() refuses tensors that
+    require grad; the error must still be a TypeError naming the argument."""
+    torch = pytest.importorskip("torch")
+    cell = torch.nn.RNNCell(I, H).double()
+    x = np.zeros((B, I))
+    with raises(TypeError, r"params\['weight_ih'\]", "detach"):
+        numpy_ref.rnn_step(x, None, dict(cell.named_parameters()))
+
+
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("where", ["xs", "state0", "params['bias_ih']", "dhs", "dstate"])
 def test_nan_and_inf(value, where):

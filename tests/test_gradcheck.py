@@ -108,3 +108,12 @@ def test_rel_error_formula():
     assert rel_error(a, a) == 0.0
     with pytest.raises(ValueError, match="same shape"):
         rel_error(np.ones(3), np.ones(4))
+
+
+def test_numerical_gradient_refuses_float32():
+    """In float32 the differences drown in rounding: d(Σx²)/dx at 10 would read 19.07."""
+    x = np.array([1.0, 3.0, 10.0], dtype=np.float32)
+    with pytest.raises(TypeError, match="x must be float64.*float32"):
+        numerical_gradient(lambda a: float(np.sum(a * a)), x)
+    np.testing.assert_allclose(numerical_gradient(lambda a: float(np.sum(a * a)),
+                                                  x.astype(np.float64)), 2 * x, rtol=1e-8)

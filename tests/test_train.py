@@ -50,3 +50,16 @@ def test_bad_options_are_named():
     model = train.make_model("rnn", 1, 2, 1)
     with pytest.raises(ValueError, match="loss must be"):
         train.fit(model, lambda s: None, steps=1, loss="l1")
+
+
+def test_targets_of_the_wrong_shape_are_refused_not_broadcast():
+    """mse_loss would broadcast ys (B,) against predictions (B, 1) into a (B, B) loss."""
+    model = train.make_model("rnn", 2, 4, 1, seed=0)
+    xs, ys = data.adding_problem(8, 5, rng=0, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"ys must have the model output's shape \(8, 1\).*\(8,\)"):
+        train.fit(model, lambda s: (xs, ys[:, 0]), steps=1)
+    classifier = train.make_model("rnn", 3, 4, 3, seed=0, readout="all")
+    tokens = np.zeros((5, 2, 3), np.float32)
+    with pytest.raises(ValueError, match=r"class ids of shape \(5, 2\).*\(2, 5\)"):
+        train.fit(classifier, lambda s: (tokens, np.zeros((2, 5), np.int64)), steps=1, loss="ce")
+    train.fit(classifier, lambda s: (tokens, np.zeros((5, 2), np.int64)), steps=1, loss="ce")

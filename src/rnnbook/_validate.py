@@ -31,9 +31,12 @@ def float_array(name: str, a, dtype=None, finite: bool = True) -> np.ndarray:
         raise TypeError(f"{name} must be a float32 or float64 array, got {type(a).__name__}")
     try:
         arr = np.asarray(a)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, RuntimeError) as err:
+        # RuntimeError: a torch tensor that requires grad (or lives on a GPU) refuses numpy()
+        hint = (" (a torch tensor: pass t.detach().cpu().numpy())"
+                if type(a).__module__.startswith("torch") else "")
         raise TypeError(f"{name} must be a float32 or float64 array, got an object "
-                        f"NumPy cannot turn into one ({type(a).__name__}: {err})") from None
+                        f"NumPy cannot turn into one ({type(a).__name__}: {err}){hint}") from None
     if arr.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must have dtype float32 or float64, got dtype {arr.dtype}")
     if dtype is not None:

@@ -119,7 +119,13 @@ def fit(model: nn.Module, make_batch, steps: int, lr: float = 1e-2, loss: str = 
 
     def criterion(pred, ys):
         if loss == "mse":
+            if ys.shape != pred.shape:  # mse_loss would broadcast (B,) against (B, 1) to (B, B)
+                raise ValueError(f"ys must have the model output's shape {tuple(pred.shape)} for "
+                                 f"loss='mse', got {tuple(ys.shape)}")
             return nn.functional.mse_loss(pred, ys)
+        if ys.shape != pred.shape[:-1]:
+            raise ValueError(f"ys must hold class ids of shape {tuple(pred.shape[:-1])} for "
+                             f"loss='ce', got {tuple(ys.shape)}")
         return nn.functional.cross_entropy(pred.reshape(-1, pred.shape[-1]), ys.reshape(-1))
 
     def convert(batch):
