@@ -207,6 +207,23 @@ def lstm_updates_c(x, state, params):
     return sig(o) * np.tanh(c), c
 
 
+def lstm_cell_update_uses_h(x, state, params):
+    # a typo in the cell update: f ⊙ h instead of f ⊙ c; the forget gate itself is right
+    h, c = state
+    i, f, g, o = split(x @ params["weight_ih"].T + params["bias_ih"]
+                       + h @ params["weight_hh"].T + params["bias_hh"], 4)
+    c_next = sig(f) * h + sig(i) * np.tanh(g)
+    return sig(o) * np.tanh(c_next), c_next
+
+
+def lstm_cell_update_plus_one(x, state, params):
+    h, c = state
+    i, f, g, o = split(x @ params["weight_ih"].T + params["bias_ih"]
+                       + h @ params["weight_hh"].T + params["bias_hh"], 4)
+    c_next = sig(f) * c + sig(i) * np.tanh(g) + 1.0
+    return sig(o) * np.tanh(c_next), c_next
+
+
 def lstm_forget_ignores_h(x, state, params):
     # the forget gate looks at the input only: not one of the checker's known mistakes
     h, c = state
@@ -345,6 +362,11 @@ BANK = [
      ["제자리"]),
     ("lstm_step", lstm_forget_ignores_h, "lstm.gate_wrong", {"gates": ("f",)},
      ["forget gate", "c_next is wrong"], ["망각 게이트", "c_next 값이 틀렸습니다"]),
+    # not a gate: the probe must not blame the forget gate it would solve for
+    ("lstm_step", lstm_cell_update_uses_h, "mismatch", {"outputs": ("h_next", "c_next")},
+     ["c_next is wrong"], ["c_next 값이 틀렸습니다"]),
+    ("lstm_step", lstm_cell_update_plus_one, "mismatch", {"outputs": ("h_next", "c_next")},
+     ["c_next is wrong"], ["c_next 값이 틀렸습니다"]),
     ("lstm_step", lstm_output_gate_one_bias, "lstm.gate_wrong", {"gates": ("o",)},
      ["output gate", "c_next is right"], ["출력 게이트", "c_next 값은 맞습니다"]),
     ("gru_step", gru_z_flipped, "gru.z_flipped", {}, ["update gate", "(1 − z) ⊙ n + z ⊙ h"],

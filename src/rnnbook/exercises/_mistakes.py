@@ -182,8 +182,14 @@ def _lstm_gates(x, h, p) -> tuple:
     return _act("sigmoid", s[0]), _act("sigmoid", s[1]), np.tanh(s[2]), _act("sigmoid", s[3])
 
 
-def _stable(fn, cases, solve, perturb: str, cell: str) -> bool:
-    """Does the gate value ``solve`` recovers stay put when the ``perturb`` gates change?"""
+def _stable(fn, cases, solve, perturb: str, cell: str, bounds=(0.0, 1.0)) -> bool:
+    """Does the gate value ``solve`` recovers stay put when the ``perturb`` gates change,
+    and stay inside the gate's range ``bounds`` (σ: (0, 1), tanh: (−1, 1))?
+
+    The range test keeps a mistake elsewhere in the formula (``f ⊙ h`` for ``f ⊙ c``, an
+    extra constant) from being blamed on the gate the solver happens to absorb it into.
+    """
+    lo, hi = bounds
     compared = 0
     for k, case in enumerate(cases):
         x, state, p = case.args
@@ -199,6 +205,9 @@ def _stable(fn, cases, solve, perturb: str, cell: str) -> bool:
             v2, ok2 = solve(outs, x, state, p2)
         mask = ok1 & ok2 & np.isfinite(v1) & np.isfinite(v2)
         if not np.allclose(v1[mask], v2[mask], rtol=PROBE_TOL, atol=PROBE_TOL):
+            return False
+        if not all(np.all((v[mask] > lo - PROBE_TOL) & (v[mask] < hi + PROBE_TOL))
+                   for v in (v1, v2)):
             return False
         compared += int(mask.sum())
     return compared > 0
@@ -245,7 +254,8 @@ def _probe_lstm(fn, cases, outs):
             return "lstm.gate_wrong", _Msg("probe.gate", gate=_Gate("lstm", "o")), ("o",)
         return "lstm.h_wrong", _Msg("probe.h_only"), ()
     hits = [letter for letter in "ifg"
-            if _stable(fn, cases, solver(letter), "ifgo".replace(letter, ""), "lstm")]
+            if _stable(fn, cases, solver(letter), "ifgo".replace(letter, ""), "lstm",
+                       (-1.0, 1.0) if letter == "g" else (0.0, 1.0))]
     if len(hits) == 1:
         return "lstm.gate_wrong", _Msg("probe.gate", gate=_Gate("lstm", hits[0])), tuple(hits)
     return None
@@ -282,7 +292,7 @@ def _probe_gru(fn, cases, outs):
 
     if _stable(fn, cases, solve_z, "rn", "gru"):
         return "gru.gate_wrong", _Msg("probe.gate", gate=_Gate("gru", "z")), ("z",)
-    if _stable(fn, cases, solve_n, "z", "gru"):
+    if _stable(fn, cases, solve_n, "z", "gru", (-1.0, 1.0)):
         if _stable(fn, cases, solve_r, "zn", "gru"):
             return "gru.gate_wrong", _Msg("probe.gate", gate=_Gate("gru", "r")), ("r",)
         return "gru.candidate_wrong", _Msg("probe.candidate"), ("n",)
