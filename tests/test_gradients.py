@@ -250,6 +250,17 @@ def test_state_grad_norms_of_a_float32_model_are_computed_in_float64():
     assert not np.array_equal(in_f32, ref) and np.allclose(in_f32, ref, rtol=1e-5)
 
 
+def test_state_grad_norms_leave_the_global_random_stream_alone():
+    """Called mid-experiment, it must not change the random numbers drawn after it."""
+    model = train.make_model("lstm", 2, 4, 1, seed=0)
+    xs, ys = torch.zeros(3, 2, 2, dtype=torch.float64), torch.zeros(2, 1, dtype=torch.float64)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    gradients.state_grad_norms(model, xs, ys, state="c")
+    assert torch.equal(torch.rand(3), expected)
+
+
 def clip_cases():
     rng = np.random.default_rng(6)
     shapes = [(3, 4), (4,), (2, 2, 3)]

@@ -199,7 +199,8 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h",
     ys = torch.as_tensor(ys, dtype=dtype if loss == "mse" else torch.long)
 
     kw = {"nonlinearity": rnn.nonlinearity} if isinstance(rnn, nn.RNN) else {}
-    cell = cells[type(rnn)](I, H, **kw, dtype=dtype)
+    with torch.random.fork_rng(devices=[]):  # the cell's own random init must not move the
+        cell = cells[type(rnn)](I, H, **kw, dtype=dtype)  # caller's random stream
     weights = {name[:-3]: p.to(dtype) for name, p in rnn.named_parameters()}  # weight_ih_l0 → weight_ih
     head = {name: p.to(dtype) for name, p in model.head.named_parameters()}
     h = c = xs.new_zeros(B, H)
