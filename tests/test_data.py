@@ -30,11 +30,13 @@ def test_adding_problem_is_seeded_and_typed():
     assert a.dtype == np.float32 and np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "3"])
-def test_adding_problem_rejects_bad_sizes(bad):
-    with pytest.raises(ValueError, match="must be a positive int|at least 2"):
+@pytest.mark.parametrize("bad, exc", [(0, ValueError), (-1, ValueError), (1.5, TypeError),
+                                      (True, TypeError), ("3", TypeError)])
+def test_adding_problem_rejects_bad_sizes(bad, exc):
+    """A wrong type is a TypeError, a wrong value a ValueError, as everywhere in rnnbook."""
+    with pytest.raises(exc, match="must be a positive int|at least 2"):
         data.adding_problem(bad, 10)
-    with pytest.raises(ValueError):
+    with pytest.raises(exc):
         data.adding_problem(3, bad if bad != 0 else 1)
 
 

@@ -242,3 +242,17 @@ def test_naive_baseline_matches_torch(cell, shape):
         assert_close(grads[key], ref_grads[key], what=key)
     for ours, ref in zip(as_tuple(grads["state0"]), ref_grads["state0"], strict=True):
         assert_close(ours, ref, what="state0")
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_naive_baseline_validates_and_stays_quiet(cell, recwarn):
+    """Empty sequences are named like numpy_ref's; saturated gates give no overflow warning."""
+    from rnnbook import naive
+
+    fwd = naive.lstm_forward if cell == "lstm" else naive.gru_forward
+    rng = np.random.default_rng(3)
+    params = random_params(rng, cell, 2, 3)
+    with pytest.raises(ValueError, match=r"xs must have T, B, I >= 1, got shape \(0, 1, 2\)"):
+        fwd(np.zeros((0, 1, 2)), None, params)
+    hs, _, _ = fwd(np.full((2, 1, 2), -1e4), None, params)  # pre-activations around −1e4
+    assert np.all(np.isfinite(hs)) and not [w for w in recwarn if "overflow" in str(w.message)]

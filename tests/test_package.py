@@ -32,6 +32,7 @@ def test_setup_sets_language_and_rejects_unknown():
         rnnbook.setup(lang="fr")
     with pytest.raises(ValueError, match="threads"):
         rnnbook.setup(lang="en", threads=0)
+    assert rnnbook.current_lang() == "ko", "a rejected setup() call must change nothing"
     rnnbook.setup(lang="en")
     assert rnnbook.current_lang() == "en"
 

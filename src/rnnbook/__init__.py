@@ -57,9 +57,10 @@ def setup(lang: str = "en", seed: int = 0, threads: int = 1, precision: int = 4)
     """
     import numpy as np
 
-    _state["lang"] = check_lang(lang)
+    check_lang(lang)
     if not (isinstance(threads, int) and threads >= 1):
         raise ValueError(f"threads must be a positive int, got {threads!r}")
+    _state["lang"] = lang
     random.seed(seed)
     np.random.seed(seed)
     np.set_printoptions(precision=precision, suppress=True)

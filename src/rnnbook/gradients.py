@@ -99,8 +99,8 @@ def jacobian_product(jacs, t: int) -> np.ndarray:
 def jacobian_norms(jacs) -> np.ndarray:
     """Spectral norms ‖∂h_T/∂h_t‖₂ (largest singular value) for every t = 0 … T.
 
-    The products are built from the left, P_T = I and P_{t−1} = P_t J_t, so all T + 1 of
-    them cost T matrix products.
+    The products are built backwards from t = T, one Jacobian multiplied on the right at a
+    time: P_T = I and P_{t−1} = P_t J_t, so all T + 1 of them cost T matrix products.
 
     - ``jacs``: (T, B, H, H) from :func:`step_jacobians`.
 
@@ -230,8 +230,9 @@ def _check_grads(grads) -> list:
 
 
 def _check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not value > 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
+    if not value > 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
     return float(value)
 

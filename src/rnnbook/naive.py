@@ -19,12 +19,16 @@ from .numpy_ref import GATES, _check_state
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-a))
+    """σ(a) = 1 / (1 + exp(−a)) as textbooks write it; exp(−a) = inf for a ≪ 0 gives 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-a))
 
 
 def _check(cell: str, xs, state0, params):
     """Validate like numpy_ref.forward; return xs, h0, c0 (None unless LSTM), per-gate blocks."""
     xs = v.check_shape("xs", v.float_array("xs", xs), (None, None, None), "(T, B, I)")
+    if 0 in xs.shape:
+        raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
     T, B, I = xs.shape
     p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype,
                              input_from="xs.shape[2]")

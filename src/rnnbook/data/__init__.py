@@ -28,7 +28,9 @@ def _rng(rng) -> np.random.Generator:
 
 
 def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
+    if value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
     return int(value)
 
@@ -97,7 +99,9 @@ def adding_problem(n: int, length: int, rng=None, dtype=np.float64):
 
 
 def copy_task(n: int, length: int, delay: int, n_symbols: int = 8, rng=None, dtype=np.float64):
-    """The copy task: remember ``length`` symbols through ``delay`` blank steps, then repeat them.
+    """The copy task: remember ``length`` symbols for ``delay`` steps, then repeat them.
+
+    The ``delay`` steps are ``delay − 1`` blanks followed by the "recall now" cue.
 
     Returns inputs (length + delay + length, n, n_symbols + 2) one-hot and
     targets (length, n) symbol ids for the last ``length`` steps. Symbol

@@ -150,8 +150,8 @@ def label(ax: Axes, xy: Sequence[float], text: str, *, fontsize: float = 10,
 
 
 def parts(ax: Axes, gid: str) -> list:
-    """The patches and texts of ``ax`` tagged with role ``gid`` (e.g. "cell", "recurrent")."""
-    return [a for a in list(ax.patches) + list(ax.texts) if a.get_gid() == gid]
+    """The patches, lines and texts of ``ax`` tagged with role ``gid`` (e.g. "cell", "bus")."""
+    return [a for a in list(ax.patches) + list(ax.lines) + list(ax.texts) if a.get_gid() == gid]
 
 
 def check_labels(labels, keys: Sequence[str]) -> Mapping[str, str]:

@@ -138,8 +138,9 @@ def _check_textbook_gru(fn) -> Verdict:
         textbook = _random_params(np.random.default_rng(7_700 + k), 3, I, H)
         used = {key: v.copy() for key, v in textbook.items()}
         got = call_learner(fn, (used,), case=f"I={I}, H={H}")
-        if _mutations(textbook, used, "params"):
-            return _mutated_verdict(_mutations(textbook, used, "params"))
+        mutated = _mutations(textbook, used, "params")
+        if mutated:
+            return _mutated_verdict(mutated)
         problem = _not_a_mapping_of(got, _PARAM_KEYS, "tb")
         if problem:
             return problem

@@ -42,7 +42,6 @@ MESSAGES = {
                         "a single example or reshaping to one row."),
         "mismatch": "{what} is wrong: max error {err} (test case {case}).",
         "mismatch.other_ok": "{what} is right.",
-        "found": "Found: {items}",
         # step functions: structure of the result
         "lstm.swapped_hc": "You return (c_next, h_next); the order is (h_next, c_next).",
         "lstm.only_h": "You return only h_next; return the pair (h_next, c_next).",
@@ -183,7 +182,6 @@ MESSAGES = {
                         "행렬곱을 쓰세요(예: 모양이 (B, G·H)인 `x @ params['weight_ih'].T`)."),
         "mismatch": "{what} 값이 틀렸습니다: 최대 오차 {err}(테스트 {case}).",
         "mismatch.other_ok": "{what} 값은 맞습니다.",
-        "found": "찾은 문제: {items}",
         "lstm.swapped_hc": "(c_next, h_next) 순서로 반환했습니다. (h_next, c_next) 순서여야 합니다.",
         "lstm.only_h": "h_next만 반환했습니다. (h_next, c_next) 쌍을 반환하세요.",
         "lstm.structure": "(h_next, c_next) 튜플을 반환해야 하는데, 반환된 것은 {got}입니다.",
@@ -317,6 +315,6 @@ CELL_NAMES = {
 }
 
 WORDS = {
-    "en": {"and": " and ", "sep": "; ", "array": "a NumPy array", "none": "None"},
-    "ko": {"and": "와 ", "sep": "; ", "array": "NumPy 배열", "none": "None"},
+    "en": {"and": " and ", "sep": "; ", "array": "a NumPy array"},
+    "ko": {"and": "와 ", "sep": "; ", "array": "NumPy 배열"},
 }
