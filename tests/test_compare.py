@@ -225,6 +225,18 @@ def test_malformed_answers_are_diagnosed(measured, answer, diagnosis):
     assert result.status == "failed" and result.diagnosis == diagnosis, result.message
 
 
+def test_unknown_cell_message_lists_only_the_cells_that_were_measured():
+    full = _sweep(TABLE)
+    ch05.use_sweep(AddingSweep([r for r in full.runs if r.cell != "rnn"], steps=full.steps,
+                               target_loss=full.target_loss, eval_every=full.eval_every))
+    try:
+        result = exercises.check("adding_solvers", lambda n: {"rnn"}, lang="en")
+    finally:
+        ch05._measured.clear()
+    assert result.diagnosis == "unknown_cell"
+    assert "you name 'rnn'" in result.message and "measured cells are 'lstm', 'gru'" in result.message
+
+
 def test_use_sweep_rejects_anything_else():
     with pytest.raises(TypeError, match="sweep must be the AddingSweep"):
         ch05.use_sweep({10: {"gru"}})

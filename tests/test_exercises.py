@@ -101,6 +101,11 @@ def rnn_always_tanh(x, h, params, nonlinearity="tanh"):
     return np.tanh(a)
 
 
+def rnn_branches_swapped(x, h, params, nonlinearity="tanh"):
+    a = x @ params["weight_ih"].T + params["bias_ih"] + h @ params["weight_hh"].T + params["bias_hh"]
+    return np.maximum(a, 0) if nonlinearity == "tanh" else np.tanh(a)
+
+
 def rnn_sigmoid(x, h, params, nonlinearity="tanh"):
     a = x @ params["weight_ih"].T + params["bias_ih"] + h @ params["weight_hh"].T + params["bias_hh"]
     return sig(a) if nonlinearity == "tanh" else np.maximum(a, 0)
@@ -335,6 +340,9 @@ BANK = [
      ["weight_hh", "전치"]),
     ("rnn_step", rnn_always_tanh, "rnn.ignores_nonlinearity", {}, ["nonlinearity"],
      ["nonlinearity"]),
+    ("rnn_step", rnn_branches_swapped, "rnn.activation+rnn.ignores_nonlinearity", {},
+     ["ReLU instead of tanh", 'With nonlinearity="relu" your function applies tanh'],
+     ["relu", 'nonlinearity="relu"일 때 tanh를 적용합니다']),
     ("rnn_step", rnn_sigmoid, "rnn.activation", {"gate": "h", "got": "sigmoid"},
      ["sigmoid", "hidden state"], ["시그모이드", "은닉 상태"]),
     ("rnn_step", rnn_one_example, "batch1_only", {}, ["batch size 1", "B=4"],

@@ -45,8 +45,7 @@ MESSAGES = {
                                       "\"gru\"}}; for length={length} your function "
                                       "returned {got}."),
         "adding_solvers.unknown": ("For length={length} you name {names}, which is not a "
-                                   "measured cell; the cells are \"rnn\", \"lstm\" and "
-                                   "\"gru\"."),
+                                   "measured cell; the measured cells are {cells}."),
         "adding_solvers.mismatch": ("Your prediction differs from the measurement at {n} of "
                                     "{total} lengths. A cell solves a length when more than "
                                     "half of its runs reached MSE < {target} within {steps} "
@@ -62,7 +61,7 @@ MESSAGES = {
         "adding_solvers.wrong_type": ("{{\"lstm\", \"gru\"}}처럼 셀 이름의 집합(set)을 반환해야 "
                                       "합니다. length={length}에서 반환된 것은 {got}입니다."),
         "adding_solvers.unknown": ("length={length}에서 측정에 없는 셀 이름을 반환했습니다: "
-                                   "{names}. 셀 이름은 \"rnn\", \"lstm\", \"gru\"입니다."),
+                                   "{names}. 측정한 셀은 {cells}입니다."),
         "adding_solvers.mismatch": ("{total}개 길이 가운데 {n}개에서 예측이 측정과 다릅니다. 한 셀이 "
                                     "어떤 길이를 푼다는 것은 그 셀의 실행 가운데 절반이 넘게 "
                                     "{steps}단계 안에 MSE < {target}에 도달했다는 뜻입니다. {lines}"),
@@ -124,7 +123,8 @@ def _check_adding_solvers(fn) -> Verdict:
         unknown = sorted(names - set(sweep.cells))
         if unknown:
             return Verdict.fail("adding_solvers.unknown", diagnosis="unknown_cell",
-                                length=length, names=", ".join(repr(u) for u in unknown))
+                                length=length, names=", ".join(repr(u) for u in unknown),
+                                cells=", ".join(repr(c) for c in sweep.cells))
         answers[length] = names
     rows = []
     for length, predicted in answers.items():

@@ -54,8 +54,8 @@ MESSAGES = {
         "gate_order.move": "the rows of {src} are used for {dst}",
         "activation": "Wrong activation: {gate} uses {got} instead of {expected}.",
         "activation.none": "Missing activation: {gate} needs {expected}, but your code applies none.",
-        "rnn.ignores_nonlinearity": ("Your function ignores the `nonlinearity` argument: "
-                                     "with nonlinearity=\"relu\" it still applies tanh."),
+        "rnn.ignores_nonlinearity": ("With nonlinearity=\"relu\" your function applies tanh: "
+                                     "check how it uses the `nonlinearity` argument."),
         "no_bias_ih": "The bias bias_ih is never added.",
         "no_bias_hh": "The bias bias_hh is never added.",
         "no_bias": "Neither bias is added (bias_ih and bias_hh).",
@@ -192,8 +192,8 @@ MESSAGES = {
         "gate_order.move": "{dst} 자리에 {src}의 행을 썼습니다",
         "activation": "활성화 함수가 틀렸습니다: {gate}에 {expected} 대신 {got_obj} 썼습니다.",
         "activation.none": "활성화 함수가 빠졌습니다: {gate}에 {expected_obj} 적용해야 합니다.",
-        "rnn.ignores_nonlinearity": ("`nonlinearity` 인자를 무시합니다: nonlinearity=\"relu\"일 "
-                                     "때도 tanh를 적용합니다."),
+        "rnn.ignores_nonlinearity": ("nonlinearity=\"relu\"일 때 tanh를 적용합니다. "
+                                     "`nonlinearity` 인자를 어떻게 쓰는지 확인하세요."),
         "no_bias_ih": "편향 bias_ih를 더하지 않았습니다.",
         "no_bias_hh": "편향 bias_hh를 더하지 않았습니다.",
         "no_bias": "편향 bias_ih와 bias_hh를 모두 더하지 않았습니다.",
