@@ -135,7 +135,7 @@ def test_table_lists_every_exercise_and_problem(graded):
     assert any("loop.ipynb" in l and "timeout" in l and "8 s" in l for l in lines)
     assert any("stub.ipynb" in l and "not_attempted" in l for l in lines)
     assert lines[-1] == ("5 notebook(s), 6 exercise(s): 4 passed, 1 failed, "
-                         "1 not attempted, 0 error; 2 notebook(s) with problems")
+                         "1 not attempted, 0 not run, 0 error; 2 notebook(s) with problems")
 
 
 def test_all_passing_gives_exit_zero_and_korean_table(notebooks, capsys):
