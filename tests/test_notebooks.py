@@ -246,21 +246,12 @@ def test_metadata_lists_every_graded_check_for_the_grader(path):
 
     import nbformat
 
-    from rnnbook.grade import exercise_ids
+    from rnnbook.grade import check_calls, exercise_ids
 
     nb = nbformat.read(str(path), as_version=4)
     listed = nb.metadata.get("rnnbook", {}).get("exercises")
     assert listed == exercise_ids(nb), (
         f"{path.name}: metadata.rnnbook.exercises is {listed}; run `python tools/book.py bootstrap`")
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or "check(" not in cell.source:
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", ""))
-                    == "check"):
-                assert node.args and isinstance(node.args[0], ast.Constant), (
-                    f"{path.name} cell {i}: check() with a computed exercise id; write the id literally")
+    for i, node in check_calls(nb):
+        assert node.args and isinstance(node.args[0], ast.Constant), (
+            f"{path.name} cell {i}: check() with a computed exercise id; write the id literally")

@@ -55,7 +55,7 @@ from pathlib import Path
 
 from .exercises import GRADE_LOG_ENV
 
-__all__ = ["main", "grade_notebook", "format_table", "exercise_ids"]
+__all__ = ["main", "grade_notebook", "format_table", "exercise_ids", "check_calls"]
 
 DEFAULT_TIMEOUT = 300
 GRACE = 10          # seconds the child gets, after the limit, to shut its kernel down
@@ -222,24 +222,29 @@ def exercise_ids(nb) -> list:
     Cells that are not plain Python (shell or magic lines) are skipped.
     """
     ids: list = []
-    for cell in nb.cells:
+    for _, node in check_calls(nb):
+        literal = (node.args and isinstance(node.args[0], ast.Constant)
+                   and isinstance(node.args[0].value, str))
+        demo = any(k.arg == "graded" and isinstance(k.value, ast.Constant)
+                   and k.value.value is False for k in node.keywords)
+        if literal and not demo and node.args[0].value not in ids:
+            ids.append(node.args[0].value)
+    return ids
+
+
+def check_calls(nb):
+    """Yield (cell index, ast.Call) for every call of a function named ``check`` in code cells."""
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         try:
             tree = ast.parse(cell.source)
-        except SyntaxError:
+        except SyntaxError:  # shell or magic lines: not Python
             continue
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):
-                continue
-            name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            demo = any(k.arg == "graded" and isinstance(k.value, ast.Constant)
-                       and k.value.value is False for k in node.keywords)
-            if name == "check" and not demo and node.args[0].value not in ids:
-                ids.append(node.args[0].value)
-    return ids
+            if (isinstance(node, ast.Call)
+                    and getattr(node.func, "id", getattr(node.func, "attr", None)) == "check"):
+                yield index, node
 
 
 def _expected(path: str) -> list:

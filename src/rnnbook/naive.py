@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as v
-from .numpy_ref import GATES, _check_state
+from .numpy_ref import GATES, _check_sequence
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:
@@ -26,15 +25,8 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 
 def _check(cell: str, xs, state0, params):
     """Validate like numpy_ref.forward; return xs, h0, c0 (None unless LSTM), per-gate blocks."""
-    xs = v.check_shape("xs", v.float_array("xs", xs), (None, None, None), "(T, B, I)")
-    if 0 in xs.shape:
-        raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
-    T, B, I = xs.shape
-    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype,
-                             input_from="xs.shape[2]")
-    h, c = _check_state("state0", cell, state0, B, H, xs.dtype)
-    G = GATES[cell]
-    blocks = {k: np.split(p[k], G) for k in p}  # per gate: W (H, I), U (H, H), biases (H,)
+    xs, h, c, p = _check_sequence(cell, xs, state0, params)
+    blocks = {k: np.split(p[k], GATES[cell]) for k in p}  # per gate: W (H, I), U (H, H), biases (H,)
     return xs, h, c, blocks
 
 

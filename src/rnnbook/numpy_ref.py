@@ -294,6 +294,18 @@ def _check_state(name: str, cell: str, state, B: int, H: int, dtype, source: str
     return v.check_shape(name, h, (B, H), "(B, H)", note), None
 
 
+def _check_sequence(cell: str, xs, state0, params):
+    """Validate a sequence's inputs; return (xs, h0, c0, params), c0 None unless LSTM."""
+    xs = v.check_shape("xs", v.float_array("xs", xs), (None, None, None), "(T, B, I)")
+    if 0 in xs.shape:
+        raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
+    T, B, I = xs.shape
+    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype,
+                             input_from="xs.shape[2]")
+    h0, c0 = _check_state("state0", cell, state0, B, H, xs.dtype)
+    return xs, h0, c0, p
+
+
 def forward(cell: str, xs, state0, params: dict, nonlinearity: str = "tanh"):
     """Run a cell over a sequence: returns ``(hs, state_T, cache)``.
 
@@ -312,13 +324,8 @@ def forward(cell: str, xs, state0, params: dict, nonlinearity: str = "tanh"):
     if cell != "rnn" and nonlinearity != "tanh":
         raise ValueError(f"nonlinearity applies to cell 'rnn' only, got {nonlinearity!r} "
                          f"for cell {cell!r}")
-    xs = v.check_shape("xs", v.float_array("xs", xs), (None, None, None), "(T, B, I)")
-    if 0 in xs.shape:
-        raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
-    T, B, I = xs.shape
-    p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype,
-                             input_from="xs.shape[2]")
-    h0, c0 = _check_state("state0", cell, state0, B, H, xs.dtype)
+    xs, h0, c0, p = _check_sequence(cell, xs, state0, params)
+    T = xs.shape[0]
     if cell == "rnn":
         cache = _rnn_forward(xs, h0, p, nonlinearity)
         return cache.hs[1:], cache.hs[T].copy(), cache
