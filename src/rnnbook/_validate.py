@@ -5,7 +5,7 @@ Every check raises ``TypeError`` (wrong kind of object or dtype) or ``ValueError
 and what was expected, so that a reader never has to decode a NumPy broadcasting error.
 
 Public helpers: :func:`float_array`, :func:`check_shape`, :func:`check_choice`,
-:func:`check_size`, :func:`check_params`, :func:`param_shapes`.
+:func:`check_size`, :func:`check_keys`, :func:`check_params`, :func:`param_shapes`.
 """
 
 from __future__ import annotations
@@ -83,6 +83,23 @@ def check_choice(name: str, value, choices: Sequence[str]) -> str:
     return value
 
 
+def check_keys(name: str, value, keys: Sequence[str], kind: str = "a dict") -> Mapping:
+    """Return ``value`` if it is a mapping with exactly ``keys``; else raise naming ``name``.
+
+    Not a mapping: ``TypeError``. Missing or unexpected keys: ``ValueError`` listing both.
+    ``kind`` describes the expected object in the message ("a dict", "a mapping of labels").
+    """
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be {kind} with keys {list(keys)}, "
+                        f"got {type(value).__name__}")
+    missing = [k for k in keys if k not in value]
+    extra = sorted(str(k) for k in value if k not in keys)
+    if missing or extra:
+        raise ValueError(f"{name} must have exactly the keys {list(keys)}; "
+                         f"missing {missing}, unexpected {extra}")
+    return value
+
+
 def check_size(name: str, value) -> int:
     """Return ``value`` if it is a positive int (bool excluded), else raise."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -109,14 +126,7 @@ def check_params(name: str, params, gates: int, input_size: int | None = None,
     names where it came from, e.g. ``"xs.shape[2]"``, for the message).
     The returned dict holds float arrays cast to ``dtype`` (if given).
     """
-    if not isinstance(params, Mapping):
-        raise TypeError(f"{name} must be a dict with keys {list(PARAM_KEYS)}, "
-                        f"got {type(params).__name__}")
-    missing = [k for k in PARAM_KEYS if k not in params]
-    extra = sorted(str(k) for k in params if k not in PARAM_KEYS)
-    if missing or extra:
-        raise ValueError(f"{name} must have exactly the keys {list(PARAM_KEYS)}; "
-                         f"missing {missing}, unexpected {extra}")
+    check_keys(name, params, PARAM_KEYS)
     out = {k: float_array(f"{name}[{k!r}]", params[k], dtype=dtype) for k in PARAM_KEYS}
     W_hh = out["weight_hh"]
     if W_hh.ndim != 2 or W_hh.shape[1] == 0 or W_hh.shape[0] != gates * W_hh.shape[1]:

@@ -60,6 +60,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ._validate import check_keys
+
 __all__ = [
     "NotConvertibleError",
     "torch_to_keras_lstm", "keras_to_torch_lstm",
@@ -117,12 +119,7 @@ def _shape(name: str, arr: np.ndarray, expected: tuple, letters: str) -> None:
 def _weights(name: str, weights, keys: tuple) -> dict:
     """A dict of arrays with exactly ``keys``; a list/tuple is read in the order of ``keys``."""
     if isinstance(weights, Mapping):
-        got = set(weights)
-        if got != set(keys):
-            missing = [k for k in keys if k not in got]
-            extra = sorted(str(k) for k in got - set(keys))
-            raise ValueError(f"{name} must have exactly the keys {list(keys)}; "
-                             f"missing {missing}, unexpected {extra}")
+        check_keys(name, weights, keys)
         items = {k: weights[k] for k in keys}
     elif isinstance(weights, Sequence) and not isinstance(weights, (str, bytes)):
         if len(weights) != len(keys):

@@ -204,6 +204,12 @@ class _CellBase(nn.Module):
         _check_shape(owner, name, t, (H,), "(H,) for an unbatched input")
         return t.unsqueeze(0)  # (1, H)
 
+    def _state_or_zeros(self, hx, B: int, batched: bool) -> Tensor:
+        """``hx`` checked by :meth:`_state`, or zeros (B, H) when it is None."""
+        if hx is None:
+            return self.weight_ih.new_zeros(B, self.hidden_size)
+        return self._state("hx", hx, B, batched)
+
 
 class RNNCell(_CellBase):
     """Elman RNN cell, the twin of ``torch.nn.RNNCell``.
@@ -228,11 +234,7 @@ class RNNCell(_CellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, batched = self._input(input)  # (B, I)
-        B = x.shape[0]
-        if hx is None:
-            h = x.new_zeros(B, self.hidden_size)
-        else:
-            h = self._state("hx", hx, B, batched)  # (B, H)
+        h = self._state_or_zeros(hx, x.shape[0], batched)  # (B, H)
         gi = _affine(x, self.weight_ih, self.bias_ih)  # (B, H)
         h_next = _rnn_update(gi, h, self.weight_hh, self.bias_hh, self.nonlinearity)
         return h_next if batched else h_next.squeeze(0)
@@ -262,7 +264,7 @@ class LSTMCell(_CellBase):
         x, batched = self._input(input)  # (B, I)
         B = x.shape[0]
         if hx is None:
-            h = c = x.new_zeros(B, self.hidden_size)
+            h = c = self.weight_ih.new_zeros(B, self.hidden_size)
         else:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(
@@ -300,11 +302,7 @@ class GRUCell(_CellBase):
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, batched = self._input(input)  # (B, I)
-        B = x.shape[0]
-        if hx is None:
-            h = x.new_zeros(B, self.hidden_size)
-        else:
-            h = self._state("hx", hx, B, batched)  # (B, H)
+        h = self._state_or_zeros(hx, x.shape[0], batched)  # (B, H)
         gi = _affine(x, self.weight_ih, self.bias_ih)  # (B, 3H)
         h_next = _gru_update(gi, h, self.weight_hh, self.bias_hh)
         return h_next if batched else h_next.squeeze(0)

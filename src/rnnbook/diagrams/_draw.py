@@ -24,6 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.text import Text
 
+from .._validate import check_keys
+
 # Colours of the three kinds of node, shared by every diagram of the book.
 COLORS = {
     "input": "#dbe9f6",
@@ -34,6 +36,7 @@ COLORS = {
     "edge": "#333333",
     "recurrent": "#c0392b",
     "muted": "#777777",
+    "panel": "#fbf7f0",
 }
 
 
@@ -156,14 +159,7 @@ def parts(ax: Axes, gid: str) -> list:
 
 def check_labels(labels, keys: Sequence[str]) -> Mapping[str, str]:
     """Return ``labels`` if it maps exactly ``keys`` to strings; else a TypeError/ValueError naming what is wrong."""
-    if not isinstance(labels, Mapping):
-        raise TypeError(f"labels must be a mapping of {tuple(keys)} to str, "
-                        f"got {type(labels).__name__}")
-    missing = [k for k in keys if k not in labels]
-    extra = sorted(str(k) for k in labels if k not in keys)
-    if missing or extra:
-        raise ValueError(f"labels must have exactly the keys {tuple(keys)}; "
-                         f"missing {missing}, unexpected {extra}")
+    check_keys("labels", labels, keys, kind="a mapping of labels (str)")
     wrong = {k: type(v).__name__ for k, v in labels.items() if not isinstance(v, str)}
     if wrong:
         raise TypeError(f"every label must be a str, got {wrong}")
@@ -176,6 +172,46 @@ def wire(ax: Axes, xs: Sequence[float], ys: Sequence[float], gid: str,
     (line,) = ax.plot(xs, ys, color=color or COLORS["edge"], linewidth=1.3, zorder=1,
                       solid_capstyle=capstyle)
     line.set_gid(gid)
+
+
+def panel(ax: Axes, corner: Sequence[float], width: float, height: float) -> FancyBboxPatch:
+    """A cell's rounded background from ``corner`` (lower left), below every wire (zorder 0)."""
+    patch = FancyBboxPatch(tuple(corner), width, height, boxstyle="round,pad=0,rounding_size=0.3",
+                           facecolor=COLORS["panel"], edgecolor=COLORS["muted"], linewidth=1.0,
+                           zorder=0)
+    patch.set_gid("panel")
+    ax.add_patch(patch)
+    return patch
+
+
+def legend_item(ax: Axes, center: Sequence[float], text: str, kind: str, *,
+                width: float = 0.5, height: float = 0.3) -> None:
+    """A legend entry tagged ``"legend"``: a small box of ``kind`` (a circle of diameter
+    ``height`` for ``kind="pointwise"``) with ``text`` to its right."""
+    x, y = center
+    if kind == "pointwise":
+        mark = Circle((x, y), height / 2, facecolor="white", edgecolor=COLORS["edge"],
+                      linewidth=1.0, zorder=2)
+        mark.set_gid("legend")
+        ax.add_patch(mark)
+        offset = height / 2 + 0.1
+    else:
+        box(ax, (x, y), "", width=width, height=height, kind=kind, gid="legend")
+        offset = width / 2 + 0.1
+    label(ax, (x + offset, y), text, ha="left", fontsize=8, color=COLORS["muted"])
+
+
+def pointwise_tanh(ax: Axes, center: Sequence[float]) -> FancyBboxPatch:
+    """tanh applied element-wise: a rounded lozenge tagged ``"pointwise"``, labelled "tanh"."""
+    x, y = center
+    patch = FancyBboxPatch((x - 0.42, y - 0.21), 0.84, 0.42,
+                           boxstyle="round,pad=0,rounding_size=0.2", facecolor="white",
+                           edgecolor=COLORS["edge"], linewidth=1.2, zorder=2)
+    patch.set_gid("pointwise")
+    patch.set_label("tanh")
+    ax.add_patch(patch)
+    label(ax, center, "tanh", fontsize=10)
+    return patch
 
 
 def pointwise(ax: Axes, center: Sequence[float], symbol: str, radius: float = 0.25,

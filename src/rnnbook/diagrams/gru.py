@@ -30,9 +30,10 @@ from collections.abc import Mapping, Sequence
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyBboxPatch
+from matplotlib.patches import Circle
 
-from ._draw import COLORS, arrow, box, canvas, check_labels, label, pointwise, wire
+from ._draw import (COLORS, arrow, box, canvas, check_labels, label, legend_item, panel,
+                    pointwise, pointwise_tanh, wire)
 
 LABEL_KEYS = ("reset", "update", "candidate", "hidden_state", "concat", "layer", "linear",
               "pointwise")
@@ -56,34 +57,12 @@ LAYER_W, LAYER_H = 0.9, 0.5
 LINEAR_W, LINEAR_H = 1.9, 0.5
 OP_R = 0.25
 OUT_X = 11.4                 # where h_t also leaves upwards (to the next layer)
-PANEL_COLOR = "#fbf7f0"
+PANEL_COLOR = COLORS["panel"]
 
 
 def _dot(ax: Axes, xy: Sequence[float]) -> None:
     """A junction: one wire splits in two."""
     ax.add_patch(Circle(tuple(xy), 0.055, facecolor=COLORS["edge"], zorder=3))
-
-
-def _tanh(ax: Axes, center: Sequence[float]) -> FancyBboxPatch:
-    """The candidate's tanh, drawn like the pointwise tanh of the LSTM picture."""
-    x, y = center
-    patch = FancyBboxPatch((x - 0.42, y - 0.21), 0.84, 0.42,
-                           boxstyle="round,pad=0,rounding_size=0.2", facecolor="white",
-                           edgecolor=COLORS["edge"], linewidth=1.2, zorder=2)
-    patch.set_gid("pointwise")
-    patch.set_label("tanh")
-    ax.add_patch(patch)
-    label(ax, center, "tanh", fontsize=10)
-    return patch
-
-
-def _panel(ax: Axes) -> None:
-    """The cell's background, below every wire."""
-    patch = FancyBboxPatch((1.85, 0.35), 9.3, 5.15, boxstyle="round,pad=0,rounding_size=0.3",
-                           facecolor=PANEL_COLOR, edgecolor=COLORS["muted"], linewidth=1.0,
-                           zorder=0)
-    patch.set_gid("panel")
-    ax.add_patch(patch)
 
 
 def _name(ax: Axes, xy: Sequence[float], text: str) -> None:
@@ -112,7 +91,7 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
         raise TypeError(f"reset_after must be a bool, got {type(reset_after).__name__} "
                         f"{reset_after!r}")
     fig, ax = canvas(WIDTH, HEIGHT, scale=0.62, ax=ax)
-    _panel(ax)
+    panel(ax, (1.85, 0.35), 9.3, 5.15)
     mute = COLORS["muted"]
     z_x, r_x = GATE_X["z"], GATE_X["r"]
 
@@ -174,7 +153,7 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
     arrow(ax, (CAND_ADD_X, LAYER_Y + LINEAR_H / 2), (CAND_ADD_X, CAND_Y - OP_R))
     pointwise(ax, (CAND_ADD_X, CAND_Y), "+", fontsize=11)
     arrow(ax, (CAND_ADD_X + OP_R, CAND_Y), (ADD_X - 0.42, CAND_Y))
-    _tanh(ax, (ADD_X, CAND_Y))
+    pointwise_tanh(ax, (ADD_X, CAND_Y))
     label(ax, (ADD_X + 0.47, CAND_Y + 0.3), "$n_t$", ha="left", fontsize=10)
     _name(ax, (ADD_X, CAND_Y - 0.3), labels["candidate"])
 
@@ -195,13 +174,7 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
     arrow(ax, (ADD_X, TAP_Y + OP_R), (ADD_X, STATE_Y - OP_R))
 
     # Legend: a layer, an affine map, a pointwise operation.
-    box(ax, (0.55, 5.8), "", width=0.4, height=0.26, kind="cell", gid="legend")
-    label(ax, (0.85, 5.8), labels["layer"], ha="left", fontsize=8, color=mute)
-    box(ax, (4.05, 5.8), "", width=0.4, height=0.26, kind="input", gid="legend")
-    label(ax, (4.35, 5.8), labels["linear"], ha="left", fontsize=8, color=mute)
-    legend_op = Circle((7.55, 5.8), 0.14, facecolor="white", edgecolor=COLORS["edge"],
-                       linewidth=1.0, zorder=2)
-    legend_op.set_gid("legend")
-    ax.add_patch(legend_op)
-    label(ax, (7.8, 5.8), labels["pointwise"], ha="left", fontsize=8, color=mute)
+    legend_item(ax, (0.55, 5.8), labels["layer"], "cell", width=0.4, height=0.26)
+    legend_item(ax, (4.05, 5.8), labels["linear"], "input", width=0.4, height=0.26)
+    legend_item(ax, (7.55, 5.8), labels["pointwise"], "pointwise", height=0.28)
     return fig

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyBboxPatch
 
-from ._draw import COLORS, arrow, box, canvas, check_labels, label, pointwise, wire
+from ._draw import (COLORS, arrow, box, canvas, check_labels, label, legend_item, panel,
+                    pointwise, pointwise_tanh, wire)
 
 LABEL_KEYS = ("forget", "input", "candidate", "output", "cell_state", "hidden_state",
               "concat", "layer", "pointwise")
@@ -40,16 +40,7 @@ LAYER_X = {"f": 3.0, "i": 4.3, "g": 5.6, "o": 7.2}
 LAYER_TEXT = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
 LAYER_W, LAYER_H = 0.9, 0.55
 OP_R = 0.25                  # radius of a pointwise-operation circle
-PANEL_COLOR = "#fbf7f0"
-
-
-def _panel(ax: Axes) -> None:
-    """The cell's background, below every wire (zorder 0)."""
-    patch = FancyBboxPatch((2.0, 0.9), 7.3, 4.35, boxstyle="round,pad=0,rounding_size=0.3",
-                           facecolor=PANEL_COLOR, edgecolor=COLORS["muted"], linewidth=1.0,
-                           zorder=0)
-    patch.set_gid("panel")
-    ax.add_patch(patch)
+PANEL_COLOR = COLORS["panel"]
 
 
 def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
@@ -65,7 +56,7 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     """
     labels = check_labels(labels, LABEL_KEYS)
     fig, ax = canvas(WIDTH, HEIGHT, scale=0.62, ax=ax)
-    _panel(ax)
+    panel(ax, (2.0, 0.9), 7.3, 4.35)
     mute = COLORS["muted"]
 
     # The cell-state line: c_{t-1} → ⊙ f → + → c_t, nothing else touches it.
@@ -110,12 +101,7 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     arrow(ax, (add_x, mul_ig[1] + OP_R), (add_x, CELL_Y - OP_R))
 
     # h_t = o ⊙ tanh(c_t).
-    squash = FancyBboxPatch((tanh_x - 0.42, 3.55), 0.84, 0.42,
-                            boxstyle="round,pad=0,rounding_size=0.2", facecolor="white",
-                            edgecolor=COLORS["edge"], linewidth=1.2, zorder=2)
-    squash.set_gid("pointwise")
-    ax.add_patch(squash)
-    label(ax, (tanh_x, 3.76), "tanh", fontsize=10)
+    pointwise_tanh(ax, (tanh_x, 3.76))
     wire(ax, [tanh_x, tanh_x], [CELL_Y, 4.2], gid="cell_state_tap")
     arrow(ax, (tanh_x, 4.2), (tanh_x, 3.97))
     mul_o = (tanh_x, LAYER_Y)
@@ -130,11 +116,6 @@ def draw_lstm_cell(labels: Mapping[str, str], ax: Axes | None = None) -> Figure:
     label(ax, (0.4, BUS_Y - 0.3), labels["hidden_state"], ha="left", fontsize=9, color=mute)
 
     # Legend: what a box and what a circle mean.
-    box(ax, (0.65, 5.65), "", width=0.5, height=0.3, kind="cell", gid="legend")
-    label(ax, (1.0, 5.65), labels["layer"], ha="left", fontsize=8, color=mute)
-    legend_op = Circle((5.2, 5.65), 0.15, facecolor="white", edgecolor=COLORS["edge"],
-                       linewidth=1.0, zorder=2)
-    legend_op.set_gid("legend")
-    ax.add_patch(legend_op)
-    label(ax, (5.45, 5.65), labels["pointwise"], ha="left", fontsize=8, color=mute)
+    legend_item(ax, (0.65, 5.65), labels["layer"], "cell")
+    legend_item(ax, (5.2, 5.65), labels["pointwise"], "pointwise")
     return fig

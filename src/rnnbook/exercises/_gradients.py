@@ -7,12 +7,12 @@ neural networks", for clipping by the global gradient norm; torch.nn.utils.clip_
 from __future__ import annotations
 
 import copy
-from typing import Mapping
 
 import numpy as np
 
 from ._cases import _PARAM_KEYS, _mutated_verdict, _mutations, _random_params
 from ._core import Verdict, call_learner, register
+from ._layout import _not_a_mapping_of
 from ._mistakes import _lstm_gates
 from ._text import _Gate, _Join, _Msg, _Word, _describe
 
@@ -159,15 +159,9 @@ def _check_lstm_backward(fn) -> Verdict:
                      zip(args, used, ("dh_next", "dc_next", "x", "state", "params"))), [])
         if names:
             return _mutated_verdict(names)
-        if got is None:
-            return Verdict.fail("returned_none")
-        if not isinstance(got, Mapping):
-            return Verdict.fail("bwd.wrong_type", diagnosis="wrong_type", got=_describe(got),
-                                keys=", ".join(_BWD_KEYS))
-        missing = [key for key in _BWD_KEYS if key not in got]
-        if missing:
-            return Verdict.fail("bwd.missing_keys", keys=", ".join(missing),
-                                details={"keys": tuple(missing)})
+        problem = _not_a_mapping_of(got, _BWD_KEYS, "bwd")
+        if problem is not None:
+            return problem
         expected = _numerical_lstm_backward(*args)
         for key in _BWD_KEYS:
             if not isinstance(got[key], np.ndarray):

@@ -80,7 +80,8 @@ def _not_a_mapping_of(got, keys, prefix: str) -> Verdict | None:
     if got is None:
         return Verdict.fail("returned_none")
     if not isinstance(got, Mapping):
-        return Verdict.fail(f"{prefix}.wrong_type", diagnosis="wrong_type", got=_describe(got))
+        return Verdict.fail(f"{prefix}.wrong_type", diagnosis="wrong_type", got=_describe(got),
+                            keys=", ".join(keys))
     missing = [k for k in keys if k not in got]
     if missing:
         return Verdict.fail(f"{prefix}.missing_keys", keys=", ".join(missing),
