@@ -6,18 +6,16 @@ hidden-state arrow into every unrolled cell plus the folded loop; the five shape
 one-to-one has no hidden-state arrow, the other four have one between consecutive cells.
 """
 
-import warnings
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-import rnnbook  # noqa: E402
 from rnnbook.diagrams import _draw, rnn  # noqa: E402
+from figures import (center, close_figures, drawn_warnings, korean,  # noqa: E402,F401
+                     skip_without_hangul_font)
 
 UNROLLED_EN = {"folded": "folded", "unrolled": "unrolled", "cell": "RNN",
                "caption": "the same parameters at every time step"}
@@ -32,24 +30,6 @@ SHAPES_EN = dict(zip(rnn.SHAPE_KEYS, ["a", "b", "c", "d", "e"]))
 EXPECTED_SHAPES = {"one_to_one": (1, 1, 1, 0), "one_to_many": (1, 3, 3, 2),
                    "many_to_one": (3, 3, 1, 2), "encoder_decoder": (3, 6, 3, 5),
                    "synced": (3, 3, 3, 2)}
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def korean():
-    """rnnbook.setup(lang="ko") for one test; rcParams, print options and language restored."""
-    before_lang = rnnbook.current_lang()
-    before_print = np.get_printoptions()
-    with matplotlib.rc_context():
-        rnnbook.setup(lang="ko")
-        yield
-    rnnbook.setup(lang=before_lang)
-    np.set_printoptions(**before_print)
 
 
 def _count(ax, gid):
@@ -120,24 +100,15 @@ def test_primitives_tag_what_they_draw():
     assert [t.get_text() for t in _draw.parts(ax, "text")] == ["x", "t"]
 
 
-def _drawn_warnings(draw):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig = draw()
-        fig.canvas.draw()
-    return [str(w.message) for w in caught]
-
-
 @pytest.mark.parametrize("draw", [lambda: rnn.unrolled(UNROLLED_KO),
                                   lambda: rnn.io_shapes(SHAPES_KO)], ids=["unrolled", "io_shapes"])
 def test_korean_labels_draw_without_missing_glyphs(korean, draw):
-    if rnnbook.plots.find_hangul_font() is None:
-        pytest.skip("no Hangul font installed (Debian: apt-get install fonts-nanum)")
-    assert _drawn_warnings(draw) == []
+    skip_without_hangul_font()
+    assert drawn_warnings(draw) == []
 
 
 def test_the_glyph_check_can_fail(korean):
     """Without a Hangul font the same drawing warns: the test above can catch it."""
     matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
-    caught = _drawn_warnings(lambda: rnn.unrolled(UNROLLED_KO))
+    caught = drawn_warnings(lambda: rnn.unrolled(UNROLLED_KO))
     assert any("missing from" in w for w in caught), caught

@@ -7,7 +7,6 @@ tanh; on the hidden-state line only z's product and a sum; the reset gate's prod
 the recurrent affine map (PyTorch) or before it (reset_after=False).
 """
 
-import warnings
 
 import matplotlib
 
@@ -17,10 +16,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-import rnnbook  # noqa: E402
-import rnnbook.plots  # noqa: E402
 from rnnbook.diagrams import _draw  # noqa: E402
 from rnnbook.diagrams.gru import LABEL_KEYS, draw_gru_cell  # noqa: E402
+from figures import (center, close_figures, drawn_warnings, korean,  # noqa: E402,F401
+                     skip_without_hangul_font)
 
 TOL = 1e-9   # positions are exact grid values; this only absorbs float rounding
 
@@ -30,21 +29,9 @@ LABELS_KO = {"reset": "리셋 게이트", "update": "갱신 게이트", "candida
              "linear": "선형 변환", "pointwise": "원소별 연산"}
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _ax(reset_after=True):
     (ax,) = draw_gru_cell(LABELS_EN, reset_after=reset_after).axes
     return ax
-
-
-def _center(patch):
-    if hasattr(patch, "center"):
-        return tuple(patch.center)
-    return (patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2)
 
 
 def _text_at(ax, xy):
@@ -54,13 +41,13 @@ def _text_at(ax, xy):
 
 def _boxes(ax, gid):
     """Boxes with role ``gid``, left to right, as ((x, y), texts inside)."""
-    found = sorted(_draw.parts(ax, gid), key=lambda p: _center(p)[0])
-    return [(_center(b), _text_at(ax, _center(b))) for b in found]
+    found = sorted(_draw.parts(ax, gid), key=lambda p: center(p)[0])
+    return [(center(b), _text_at(ax, center(b))) for b in found]
 
 
 def _ops(ax):
     """The pointwise operations as (symbol, (x, y)), tanh included."""
-    return [(p.get_label(), _center(p)) for p in _draw.parts(ax, "pointwise")]
+    return [(p.get_label(), center(p)) for p in _draw.parts(ax, "pointwise")]
 
 
 def _state_line_y(ax):
@@ -138,16 +125,7 @@ def test_bad_arguments_are_refused_by_name(labels, kwargs, error, match):
         draw_gru_cell(labels, **kwargs)
 
 
-def test_korean_labels_draw_without_missing_glyphs():
-    if rnnbook.plots.find_hangul_font() is None:
-        pytest.skip("no Hangul font installed (Debian: apt-get install fonts-nanum)")
-    before, printing = rnnbook.current_lang(), np.get_printoptions()
-    with matplotlib.rc_context():
-        rnnbook.setup(lang="ko")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for reset_after in (True, False):
-                draw_gru_cell(LABELS_KO, reset_after=reset_after).canvas.draw()
-    rnnbook.setup(lang=before)
-    np.set_printoptions(**printing)
-    assert [str(w.message) for w in caught] == []
+def test_korean_labels_draw_without_missing_glyphs(korean):
+    skip_without_hangul_font()
+    assert drawn_warnings(lambda: draw_gru_cell(LABELS_KO, reset_after=True),
+                          lambda: draw_gru_cell(LABELS_KO, reset_after=False)) == []

@@ -6,7 +6,6 @@ o ⊙ tanh c), one sum and one tanh on c_t; on the cell-state line only f's prod
 the sum.
 """
 
-import warnings
 
 import matplotlib
 
@@ -16,10 +15,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-import rnnbook  # noqa: E402
-import rnnbook.plots  # noqa: E402
 from rnnbook.diagrams import _draw  # noqa: E402
 from rnnbook.diagrams.lstm import LABEL_KEYS, draw_lstm_cell  # noqa: E402
+from figures import (center, close_figures, drawn_warnings, korean,  # noqa: E402,F401
+                     skip_without_hangul_font)
 
 TOL = 1e-9   # positions are exact grid values; this only absorbs float rounding
 
@@ -29,30 +28,17 @@ LABELS_KO = {"forget": "망각 게이트", "input": "입력 게이트", "candida
              "concat": "이어 붙이기", "layer": "신경망 층", "pointwise": "원소별 연산"}
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _ax():
     (ax,) = draw_lstm_cell(LABELS_EN).axes
     return ax
 
 
-def _center(patch):
-    """Centre of a Circle or of a box (FancyBboxPatch) in data units."""
-    if hasattr(patch, "center"):
-        return tuple(patch.center)
-    return (patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2)
-
-
 def _layers(ax):
     """The four layers, left to right, as (x, text inside)."""
-    boxes = sorted(_draw.parts(ax, "layer"), key=lambda p: _center(p)[0])
+    boxes = sorted(_draw.parts(ax, "layer"), key=lambda p: center(p)[0])
     out = []
     for b in boxes:
-        x, y = _center(b)
+        x, y = center(b)
         inside = [t.get_text() for t in ax.texts
                   if abs(t.get_position()[0] - x) < TOL and abs(t.get_position()[1] - y) < TOL]
         out.append((x, inside))
@@ -61,7 +47,7 @@ def _layers(ax):
 
 def _ops(ax):
     """Circles of the element-wise operations as (symbol, (x, y))."""
-    return [(p.get_label(), _center(p)) for p in _draw.parts(ax, "pointwise")
+    return [(p.get_label(), center(p)) for p in _draw.parts(ax, "pointwise")
             if hasattr(p, "center")]
 
 
@@ -86,7 +72,7 @@ def test_three_products_one_sum_and_a_tanh_on_the_cell_state():
     assert symbols == ["+", "⊙", "⊙", "⊙"]
     boxes = [p for p in _draw.parts(ax, "pointwise") if not hasattr(p, "center")]
     assert len(boxes) == 1
-    x, y = _center(boxes[0])
+    x, y = center(boxes[0])
     assert "tanh" in [t.get_text() for t in ax.texts
                       if abs(t.get_position()[0] - x) < 0.5 and abs(t.get_position()[1] - y) < 0.5]
 
@@ -125,15 +111,6 @@ def test_bad_labels_are_refused_by_name(labels, error, match):
         draw_lstm_cell(labels)
 
 
-def test_korean_labels_draw_without_missing_glyphs():
-    if rnnbook.plots.find_hangul_font() is None:
-        pytest.skip("no Hangul font installed (Debian: apt-get install fonts-nanum)")
-    before, printing = rnnbook.current_lang(), np.get_printoptions()
-    with matplotlib.rc_context():
-        rnnbook.setup(lang="ko")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            draw_lstm_cell(LABELS_KO).canvas.draw()
-    rnnbook.setup(lang=before)
-    np.set_printoptions(**printing)
-    assert [str(w.message) for w in caught] == []
+def test_korean_labels_draw_without_missing_glyphs(korean):
+    skip_without_hangul_font()
+    assert drawn_warnings(lambda: draw_lstm_cell(LABELS_KO)) == []
