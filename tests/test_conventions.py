@@ -420,7 +420,7 @@ def _params(gates=4, I=3, H=2, **change):
     (lambda: C.torch_to_keras_lstm(_params(bias_ih=np.array([object()] * 8))), TypeError,
      r"params\['bias_ih'\] must have dtype float32 or float64, got dtype object"),
     (lambda: C.torch_to_keras_lstm(_params(bias_ih=np.full(8, np.nan))), ValueError,
-     r"params\['bias_ih'\] must be finite, got NaN or inf"),
+     r"params\['bias_ih'\] must be finite, got 8 NaN and 0 inf value\(s\)"),
     (lambda: C.torch_to_keras_lstm(_params(bias_ih=np.ones(8, np.float32))), TypeError,
      r"params must hold arrays of one dtype"),
     (lambda: C.torch_to_keras_lstm([np.ones((8, 3))] * 3), ValueError,

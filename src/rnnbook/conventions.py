@@ -60,7 +60,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._validate import check_keys
+from ._validate import check_keys, check_shape, float_array
 
 __all__ = [
     "NotConvertibleError",
@@ -78,7 +78,6 @@ CS231N_KEYS = ("Wx", "Wh", "b")
 # Block k of the target layout is block ORDER[k] of PyTorch's layout.
 _KERAS_GRU_ORDER = (1, 0, 2)  # Keras z, r, h  <-  PyTorch r, z, n
 _CS231N_LSTM_ORDER = (0, 1, 3, 2)  # cs231n i, f, o, g  <-  PyTorch i, f, g, o
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 _RESET_BEFORE_MESSAGE = (
     "Keras GRU with reset_after=False applies the reset gate before the recurrent matmul "
@@ -96,26 +95,6 @@ class NotConvertibleError(ValueError):
     """
 
 
-def _array(name: str, a) -> np.ndarray:
-    """``a`` as a finite float32/float64 ndarray, or a TypeError/ValueError naming ``name``."""
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise TypeError(f"{name} must be a float32 or float64 array, got "
-                        f"{type(a).__name__} ({err})") from None
-    if arr.dtype not in _FLOATS:
-        raise TypeError(f"{name} must have dtype float32 or float64, got dtype {arr.dtype}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite, got NaN or inf in an array of shape "
-                         f"{arr.shape}")
-    return arr
-
-
-def _shape(name: str, arr: np.ndarray, expected: tuple, letters: str) -> None:
-    if arr.shape != expected:
-        raise ValueError(f"{name} must have shape {letters} = {expected}, got {arr.shape}")
-
-
 def _weights(name: str, weights, keys: tuple) -> dict:
     """A dict of arrays with exactly ``keys``; a list/tuple is read in the order of ``keys``."""
     if isinstance(weights, Mapping):
@@ -129,7 +108,7 @@ def _weights(name: str, weights, keys: tuple) -> dict:
     else:
         raise TypeError(f"{name} must be a dict with keys {list(keys)}, got "
                         f"{type(weights).__name__}")
-    arrays = {k: _array(f"{name}[{k!r}]", v) for k, v in items.items()}
+    arrays = {k: float_array(f"{name}[{k!r}]", v) for k, v in items.items()}
     dtypes = {a.dtype for a in arrays.values()}
     if len(dtypes) > 1:
         raise TypeError(f"{name} must hold arrays of one dtype, got "
@@ -149,9 +128,9 @@ def _torch_params(name: str, params, gates: int) -> tuple[dict, int, int]:
         raise ValueError(f"{name}['weight_ih'] must have shape (G*H, I) = ({gates * H}, I), "
                          f"got {p['weight_ih'].shape}")
     I = p["weight_ih"].shape[1]
-    _shape(f"{name}['weight_ih']", p["weight_ih"], (gates * H, I), "(G*H, I)")
-    _shape(f"{name}['bias_ih']", p["bias_ih"], (gates * H,), "(G*H,)")
-    _shape(f"{name}['bias_hh']", p["bias_hh"], (gates * H,), "(G*H,)")
+    check_shape(f"{name}['weight_ih']", p["weight_ih"], (gates * H, I), "(G*H, I)")
+    check_shape(f"{name}['bias_ih']", p["bias_ih"], (gates * H,), "(G*H,)")
+    check_shape(f"{name}['bias_hh']", p["bias_hh"], (gates * H,), "(G*H,)")
     return p, I, H
 
 
@@ -167,7 +146,7 @@ def _column_weights(name: str, weights, keys: tuple, gates: int) -> tuple[dict, 
         raise ValueError(f"{name}[{keys[0]!r}] must have shape (I, G*H) = (I, {gates * H}), "
                          f"got {w_x.shape}")
     I = w_x.shape[0]
-    _shape(f"{name}[{keys[0]!r}]", w_x, (I, gates * H), "(I, G*H)")
+    check_shape(f"{name}[{keys[0]!r}]", w_x, (I, gates * H), "(I, G*H)")
     return w, I, H
 
 
@@ -221,7 +200,7 @@ def keras_to_torch_lstm(weights) -> dict:
     Explained in chapters/<lang>/03_lstm.
     """
     w, _, H = _column_weights("weights", weights, KERAS_KEYS, 4)
-    _shape("weights['bias']", w["bias"], (4 * H,), "(4H,)")
+    check_shape("weights['bias']", w["bias"], (4 * H,), "(4H,)")
     return {"weight_ih": w["kernel"].T.copy(),
             "weight_hh": w["recurrent_kernel"].T.copy(),
             "bias_ih": w["bias"].copy(),
@@ -274,7 +253,7 @@ def keras_to_torch_gru(weights, reset_after: bool = True) -> dict:
         raise NotConvertibleError(
             f"weights['bias'] has shape {w['bias'].shape} = (3H,), the layout of a Keras GRU "
             f"with reset_after=False. " + _RESET_BEFORE_MESSAGE)
-    _shape("weights['bias']", w["bias"], (2, 3 * H), "(2, 3H)")
+    check_shape("weights['bias']", w["bias"], (2, 3 * H), "(2, 3H)")
     back = _inverse(_KERAS_GRU_ORDER)
     return {"weight_ih": _reorder(w["kernel"].T, back, H),
             "weight_hh": _reorder(w["recurrent_kernel"].T, back, H),
@@ -312,7 +291,7 @@ def cs231n_to_torch_lstm(weights) -> dict:
     Explained in chapters/<lang>/03_lstm.
     """
     w, _, H = _column_weights("weights", weights, CS231N_KEYS, 4)
-    _shape("weights['b']", w["b"], (4 * H,), "(4H,)")
+    check_shape("weights['b']", w["b"], (4 * H,), "(4H,)")
     back = _inverse(_CS231N_LSTM_ORDER)
     return {"weight_ih": _reorder(w["Wx"].T, back, H),
             "weight_hh": _reorder(w["Wh"].T, back, H),
@@ -368,13 +347,13 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 def _gru_inputs(x, h, params) -> tuple[np.ndarray, np.ndarray, dict, int]:
     """Check x (B, I), h (B, H) and GRU params; cast params to x's dtype; return H too."""
     p, I, H = _torch_params("params", params, 3)
-    x = _array("x", x)
-    h = _array("h", h)
+    x = float_array("x", x)
+    h = float_array("h", h)
     if x.ndim != 2:
         raise ValueError(f"x must have shape (B, I) = (B, {I}), got {x.shape}")
     B = x.shape[0]
-    _shape("x", x, (B, I), "(B, I)")
-    _shape("h", h, (B, H), "(B, H)")
+    check_shape("x", x, (B, I), "(B, I)")
+    check_shape("h", h, (B, H), "(B, H)")
     if h.dtype != x.dtype:
         raise TypeError(f"h must have the dtype of x ({x.dtype}), got {h.dtype}")
     return x, h, {k: v.astype(x.dtype, copy=False) for k, v in p.items()}, H
