@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._validate import check_size
+
 
 def _rng(rng) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
@@ -25,14 +27,6 @@ def _rng(rng) -> np.random.Generator:
     if rng is None or isinstance(rng, (int, np.integer)):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def one_hot(indices, n: int, dtype=np.float64) -> np.ndarray:
@@ -43,7 +37,7 @@ def one_hot(indices, n: int, dtype=np.float64) -> np.ndarray:
     idx = np.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
-    n = _positive_int("n", n)
+    n = check_size("n", n)
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise ValueError(f"indices must lie in [0, {n}), got values in [{idx.min()}, {idx.max()}]")
     return np.eye(n, dtype=dtype)[idx]
@@ -80,8 +74,8 @@ def adding_problem(n: int, length: int, rng=None, dtype=np.float64):
     error of 1/6 ≈ 0.167, the baseline a model must beat.
     Explained in chapters/<lang>/02_bptt_and_gradients.
     """
-    n = _positive_int("n", n)
-    length = _positive_int("length", length)
+    n = check_size("n", n)
+    length = check_size("length", length)
     if length < 2:
         raise ValueError(f"length must be at least 2 (one marker per half), got {length}")
     g = _rng(rng)
@@ -107,10 +101,10 @@ def copy_task(n: int, length: int, delay: int, n_symbols: int = 8, rng=None, dty
     targets (length, n) symbol ids for the last ``length`` steps. Symbol
     ``n_symbols`` is the blank and ``n_symbols + 1`` the "recall now" cue.
     """
-    n = _positive_int("n", n)
-    length = _positive_int("length", length)
-    n_symbols = _positive_int("n_symbols", n_symbols)
-    delay = _positive_int("delay", delay)
+    n = check_size("n", n)
+    length = check_size("length", length)
+    n_symbols = check_size("n_symbols", n_symbols)
+    delay = check_size("delay", delay)
     g = _rng(rng)
     symbols = g.integers(0, n_symbols, size=(length, n))
     blank, cue = n_symbols, n_symbols + 1
@@ -154,8 +148,8 @@ def windows(series, length: int, horizon: int = 1):
     x = np.asarray(series, dtype=np.float64)
     if x.ndim != 1:
         raise ValueError(f"series must be 1-D, got shape {x.shape}")
-    length = _positive_int("length", length)
-    horizon = _positive_int("horizon", horizon)
+    length = check_size("length", length)
+    horizon = check_size("horizon", horizon)
     n = x.size - length - horizon + 1
     if n < 1:
         raise ValueError(f"series of {x.size} values is too short for length={length}, horizon={horizon}")
