@@ -27,23 +27,15 @@ cs231n's rnn_layers (step and sequence backward); Karpathy's min-char-rnn.
 
 from __future__ import annotations
 
-import copy
-import itertools
-
 import numpy as np
 
 from .. import numpy_ref
-from ..exercises import Verdict, call_learner, register
-from ..exercises._cases import _mutated_verdict, _mutations, _random_params
-from ..exercises._layout import _not_a_mapping_of
-from ..exercises._text import _Msg, _Word, _describe
+from ..exercises import Verdict, register
+from ..exercises._cases import _random_params
+from . import _backward
 
 KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "xs", "h0")
 CASES = ((4, 1, 3, 5), (5, 3, 2, 4), (3, 2, 4, 4))  # (T, B, I, H): B = 1, B > 1, I ≠ H, I = H
-RTOL, ATOL = 1e-5, 1e-7     # learner vs central differences (their own error is ~1e-9)
-MODEL_TOL = 1e-9            # learner vs a mistake model: both exact up to rounding
-EPS = 1e-6                  # central-difference step
-
 # knob → (value that reproduces the mistake, diagnosis code); the default of every knob
 # in rnn_backward_model is the right backward pass.
 MISTAKES = (
@@ -95,31 +87,17 @@ def rnn_backward_model(dhs, xs, hs, params, *, carry=True, tanh_derivative=True,
     return dict(grads, xs=dxs, h0=carried)
 
 
-def numerical_gradients(dhs, xs, hs, params, eps: float = EPS) -> dict:
+def numerical_gradients(dhs, xs, hs, params) -> dict:
     """The same gradients by central differences of L = Σ dhs ⊙ h_{1…T} through numpy_ref.
 
     Explained in chapters/<lang>/02_bptt_and_gradients.
     """
-    inputs = {"xs": xs.copy(), "h0": hs[0].copy(), **{k: v.copy() for k, v in params.items()}}
-
-    def loss() -> float:
+    def loss(inputs) -> float:
         p = {k: inputs[k] for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
         states, _, _ = numpy_ref.forward("rnn", inputs["xs"], inputs["h0"], p)
         return float(np.sum(dhs * states))
 
-    grads = {}
-    for key in KEYS:
-        arr = inputs[key]
-        grad = np.empty_like(arr)
-        for idx in np.ndindex(arr.shape):
-            old = arr[idx]
-            arr[idx] = old + eps
-            up = loss()
-            arr[idx] = old - eps
-            grad[idx] = (up - loss()) / (2 * eps)
-            arr[idx] = old
-        grads[key] = grad
-    return grads
+    return _backward.central_differences(loss, {"xs": xs, "h0": hs[0], **params}, KEYS)
 
 
 def cases() -> list:
@@ -179,8 +157,6 @@ MESSAGES = {
         "rnn_bwd.batch_mean": (
             "The parameter gradients are divided by the batch size. L here is a sum over the "
             "batch (Σ dhs ⊙ h), so sum the examples' contributions without averaging."),
-        "rnn_bwd.value_wrong": "{key} should be {expected}, but your function returned {got}.",
-        "rnn_bwd.nonfinite": "{key} contains NaN or inf (test case {case}).",
     },
     "ko": {
         "rnn_bwd.no_carry": (
@@ -221,77 +197,17 @@ MESSAGES = {
         "rnn_bwd.batch_mean": (
             "파라미터의 기울기를 배치 크기로 나눴습니다. 여기서 L은 배치에 대한 합"
             "(Σ dhs ⊙ h)이므로 예제마다의 기여를 평균 내지 말고 더하세요."),
-        "rnn_bwd.value_wrong": ("{key}의 타입이 틀렸습니다. 기대한 것은 {expected}인데, 반환된 것은 "
-                                "{got}입니다."),
-        "rnn_bwd.nonfinite": "{key}에 NaN 또는 inf 값이 있습니다(테스트 {case}).",
     },
 }
 
 
-def _close(a, b, rtol=RTOL, atol=ATOL) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol)
-
-
-def _search(answers: list, all_cases: list) -> list:
-    """The first one or two knobs of the model that reproduce every answer."""
-    def matches(combo) -> bool:
-        knobs = {knob: value for knob, value, _ in combo}
-        with np.errstate(all="ignore"):
-            return all(all(_close(got[key], model[key], MODEL_TOL, MODEL_TOL) for key in KEYS)
-                       for got, model in ((g, rnn_backward_model(*copy.deepcopy(c), **knobs))
-                                          for g, c in zip(answers, all_cases)))
-
-    for mistake in MISTAKES:
-        if matches((mistake,)):
-            return [mistake]
-    for a, b in itertools.combinations(MISTAKES, 2):
-        if a[0] != b[0] and matches((a, b)):
-            return [a, b]
-    return []
-
-
-@register("rnn_backward", messages=MESSAGES)
+@register("rnn_backward", messages={lang: {**_backward.MESSAGES[lang], **MESSAGES[lang]}
+                                    for lang in MESSAGES})
 def _check_rnn_backward(fn) -> Verdict:
     """Learner's ``fn(dhs, xs, hs, params) -> dict`` of gradients (see the module docstring)."""
-    all_cases, answers, first_wrong = cases(), [], None
-    for case in all_cases:
-        dhs, xs, hs, params = case
-        T, B, I = xs.shape
-        H = hs.shape[2]
-        label = f"T={T}, B={B}, I={I}, H={H}"
-        used = copy.deepcopy(case)
-        got = call_learner(fn, used, case=label)
-        names = sum((_mutations(o, u, n) for o, u, n in
-                     zip(case, used, ("dhs", "xs", "hs", "params"))), [])
-        if names:
-            return _mutated_verdict(names)
-        problem = _not_a_mapping_of(got, KEYS, "bwd")
-        if problem is not None:
-            return problem
-        expected = numerical_gradients(*case)
-        for key in KEYS:
-            value = got[key]
-            if not isinstance(value, np.ndarray):
-                return Verdict.fail("rnn_bwd.value_wrong", diagnosis="wrong_type", key=key,
-                                    expected=_Word("array"), got=_describe(value))
-            if value.shape != expected[key].shape:
-                return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
-                                    got=value.shape, expected=expected[key].shape)
-            if not np.all(np.isfinite(value)):
-                return Verdict.fail("rnn_bwd.nonfinite", diagnosis="nonfinite", key=key,
-                                    case=label)
-        wrong = [key for key in KEYS if not _close(got[key], expected[key])]
-        if wrong and first_wrong is None:
-            err = max(float(np.max(np.abs(got[key] - expected[key]))) for key in wrong)
-            first_wrong = (wrong, err, label)
-        answers.append(dict(got))
-    if first_wrong is None:
-        return Verdict.ok(len(all_cases))
-    wrong, err, label = first_wrong
-    parts = [_Msg("bwd.wrong", keys=", ".join(wrong), err=f"{err:.1e}", case=label)]
-    found = _search(answers, all_cases)
-    if not found:
-        return Verdict("failed", parts, "rnn_bwd.mismatch", {"keys": tuple(wrong)})
-    return Verdict("failed", parts + [_Msg(code) for _, _, code in found],
-                   "+".join(code for _, _, code in found),
-                   {"keys": tuple(wrong), "knobs": tuple((k, v) for k, v, _ in found)})
+    all_cases = cases()
+    labels = ["T={}, B={}, I={}, H={}".format(*shape) for shape in CASES]
+    return _backward.check_backward(fn, cases=all_cases, labels=labels,
+                                    arg_names=("dhs", "xs", "hs", "params"), keys=KEYS,
+                                    numerical=numerical_gradients, model=rnn_backward_model,
+                                    mistakes=MISTAKES, prefix="rnn_bwd")
