@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
-from rnnbook import data, experiments, train  # noqa: E402
+from rnnbook import experiments  # noqa: E402
 from rnnbook.experiments import Protocol, adding_run  # noqa: E402
 
 TINY = {"max_updates": 6, "eval_every": 3, "eval_size": 16, "hidden_size": 4, "batch_size": 8}
@@ -121,17 +121,3 @@ def test_grid_counts_and_tabulates():
     assert text.splitlines()[2].split() == ["easy", "2/2", "2/2"]
     with pytest.raises(TypeError, match=r"models\['x'\] must be \(cell"):
         experiments.adding_grid({"x": "rnn"}, (4,), (0,))
-
-
-def test_fit_with_sgd_takes_a_plain_gradient_step():
-    model = train.make_model("rnn", 2, 3, 1, seed=0)
-    xs, ys = data.adding_problem(4, 5, rng=0, dtype=np.float32)
-    before = [p.detach().clone() for p in model.parameters()]
-    train.fit(model, lambda s: (xs, ys), steps=1, lr=0.5, optimizer="sgd")
-    model0 = train.make_model("rnn", 2, 3, 1, seed=0)
-    loss = torch.nn.functional.mse_loss(model0(torch.as_tensor(xs)), torch.as_tensor(ys))
-    grads = torch.autograd.grad(loss, list(model0.parameters()))
-    for b, p, g in zip(before, model.parameters(), grads):
-        assert torch.allclose(p, b - 0.5 * g, atol=1e-7)
-    with pytest.raises(ValueError, match="optimizer must be 'adam' or 'sgd'"):
-        train.fit(model, lambda s: (xs, ys), steps=1, optimizer="rmsprop")

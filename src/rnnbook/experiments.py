@@ -38,7 +38,7 @@ from . import _validate as v
 from . import data
 
 CELLS = ("rnn", "lstm", "gru")
-OPTIMIZERS = ("adam", "sgd")
+OPTIMIZERS = ("adam",)  # what rnnbook.train.fit runs; a new optimiser goes there first
 
 
 def _setting(default, doc: str):
@@ -53,8 +53,8 @@ class Protocol:
     forget_bias: float | None = _setting(
         1.0, "LSTM only: b_if = value, b_hf = 0 (Jozefowicz et al. 2015); None keeps "
              "PyTorch's U(−1/√H, 1/√H) draw; ignored by the RNN and the GRU")
-    optimizer: str = _setting("adam", "Adam (β = 0.9, 0.999) or plain SGD")
-    lr: float = _setting(1e-2, "learning rate")
+    optimizer: str = _setting("adam", "Adam with torch's defaults (β = 0.9, 0.999), as train.fit")
+    lr: float = _setting(2e-2, "learning rate")
     batch_size: int = _setting(64, "sequences per update, drawn fresh from the run's seed")
     clip: float | None = _setting(None, "max global gradient norm, or None for no clipping")
     max_updates: int = _setting(1000, "update budget; a run stops earlier once solved")
@@ -213,7 +213,7 @@ def adding_run(cell: str, length: int, seed: int, **changes) -> AddingResult:
         return data.adding_problem(p.batch_size, length, rng=rng, dtype=p.dtype)
 
     hist = train.fit(model, batch, steps=p.max_updates, lr=p.lr, clip=p.clip,
-                     optimizer=p.optimizer, eval_data=(xs_eval, ys_eval),
+                     eval_data=(xs_eval, ys_eval),
                      eval_every=p.eval_every, target_loss=p.solved_mse)
     curve = ((0, start),) + tuple(zip(hist.eval_step, hist.eval_loss))
     return AddingResult(cell, length, seed, p, p.differences(), hist.final_eval < p.solved_mse,

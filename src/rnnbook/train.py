@@ -98,8 +98,8 @@ def _as_tensor(a, dtype):
 
 def fit(model: nn.Module, make_batch, steps: int, lr: float = 1e-2, loss: str = "mse",
         clip: float | None = None, eval_data=None, eval_every: int = 50,
-        target_loss: float | None = None, optimizer: str = "adam") -> History:
-    """Train ``model`` with Adam (or SGD) for ``steps`` steps on batches from ``make_batch(step)``.
+        target_loss: float | None = None) -> History:
+    """Train ``model`` with Adam for ``steps`` steps on batches from ``make_batch(step)``.
 
     - ``make_batch(step) -> (xs, ys)``: xs (T, B, I), ys (B, O) or, for
       cross-entropy, class ids (B,) / (T, B); NumPy arrays or tensors.
@@ -108,17 +108,13 @@ def fit(model: nn.Module, make_batch, steps: int, lr: float = 1e-2, loss: str = 
       (Pascanu, Mikolov & Bengio 2013).
     - ``eval_data``: (xs, ys) evaluated every ``eval_every`` steps and at the end.
     - ``target_loss``: stop early once the evaluation loss falls below it.
-    - ``optimizer``: "adam" (Kingma & Ba 2015, torch's defaults β = 0.9, 0.999) or "sgd"
-      (plain gradient descent, no momentum).
 
     Explained in chapters/<lang>/01_rnn.
     """
     if loss not in ("mse", "ce"):
         raise ValueError(f"loss must be 'mse' or 'ce', got {loss!r}")
-    if optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
     dtype = next(model.parameters()).dtype
-    opt = (torch.optim.Adam if optimizer == "adam" else torch.optim.SGD)(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
     hist = History()
 
     def criterion(pred, ys):
