@@ -189,7 +189,7 @@ def adding_run(cell: str, length: int, seed: int, **changes) -> AddingResult:
       initial weights and the training batches (the evaluation set depends on T only).
     - ``changes``: settings of :class:`Protocol` to change for this run, e.g.
       ``forget_bias=None`` or ``lr=3e-3``; unknown names are refused. They are recorded
-      in ``result.changed``.
+      in ``result.changed`` (``forget_bias`` only for the LSTM, the one cell it affects).
 
     Deterministic given its arguments and torch's thread count (set by ``rnnbook.setup``).
     Explained in chapters/<lang>/05_comparison.
@@ -216,7 +216,9 @@ def adding_run(cell: str, length: int, seed: int, **changes) -> AddingResult:
                      eval_data=(xs_eval, ys_eval),
                      eval_every=p.eval_every, target_loss=p.solved_mse)
     curve = ((0, start),) + tuple(zip(hist.eval_step, hist.eval_loss))
-    return AddingResult(cell, length, seed, p, p.differences(), hist.final_eval < p.solved_mse,
+    changed = {k: pair for k, pair in p.differences().items()
+               if k != "forget_bias" or cell == "lstm"}  # no forget gate, no change
+    return AddingResult(cell, length, seed, p, changed, hist.final_eval < p.solved_mse,
                         hist.eval_step[-1], hist.final_eval, min(hist.eval_loss), curve,
                         tuple(hist.grad_norm), model)
 
