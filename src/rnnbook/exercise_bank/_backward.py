@@ -36,7 +36,8 @@ MESSAGES = {
 }
 
 
-def central_differences(loss: Callable[[dict], float], inputs: dict, keys, eps: float = EPS) -> dict:
+def central_differences(loss: Callable[[dict], float], inputs: dict, keys,
+                        eps: float = EPS) -> dict:
     """∂loss/∂inputs[key] for each key, entry by entry: (loss(+eps) − loss(−eps)) / 2 eps.
 
     ``inputs`` is copied; ``loss(inputs)`` reads the arrays it needs from the dict.

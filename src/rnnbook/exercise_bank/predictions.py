@@ -279,9 +279,9 @@ choice(
     ],
     settle=_settle_gru,
     why={
-        "en": ("With z = σ(20) = 1 − 2e-9 the Jacobian differs from I by at most {off}: the gradient "
-               "passes unchanged, whatever the weights. With z ≈ 0 it differs from I by up to "
-               "{open}. gradients.gru_jacobian_terms shows the four paths separately."),
+        "en": ("With z = σ(20) = 1 − 2e-9 the Jacobian differs from I by at most {off}: the "
+               "gradient passes unchanged, whatever the weights. With z ≈ 0 it differs from I "
+               "by up to {open}. gradients.gru_jacobian_terms shows the four paths separately."),
         "ko": ("z = σ(20) = 1 − 2e-9이면 야코비 행렬과 I의 차이는 최대 {off}입니다. 가중치와 상관없이 기울기가 "
                "그대로 지나갑니다. z ≈ 0이면 I와 최대 {open}만큼 다릅니다. "
                "gradients.gru_jacobian_terms가 네 경로를 따로 보여 줍니다."),
