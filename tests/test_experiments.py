@@ -115,6 +115,8 @@ def test_grid_counts_and_tabulates():
     grid = experiments.adding_grid({"r": ("rnn", {}), "easy": ("gru", {"solved_mse": 100.0})},
                                    (4, 6), (0, 1), **TINY)
     assert grid.solved("easy", 4) == (2, 2) and grid.solved("r", 6) == (0, 2)
+    assert grid.median_updates("easy", 4) == TINY["eval_every"]
+    assert grid.median_updates("r", 4) is None
     assert grid.runs["easy", 6, 1].changed["solved_mse"] == (Protocol().solved_mse, 100.0)
     text = grid.table(names={"r": "RNN"})
     assert text.splitlines()[0].split() == ["T", "=", "4", "T", "=", "6"]

@@ -30,6 +30,7 @@ Explained in chapters/<lang>/02_bptt_and_gradients, 03_lstm, 04_gru and 05_compa
 from __future__ import annotations
 
 import dataclasses
+import statistics
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -239,6 +240,12 @@ class AddingGrid:
         """(runs solved, runs) for one model and length."""
         found = [self.runs[label, length, s] for s in self.seeds]
         return sum(r.solved for r in found), len(found)
+
+    def median_updates(self, label: str, length: int) -> float | None:
+        """Median updates to solve over the solved runs of one model and length; None if none."""
+        done = [self.runs[label, length, s].updates for s in self.seeds
+                if self.runs[label, length, s].solved]
+        return float(statistics.median(done)) if done else None
 
     def table(self, names: dict | None = None) -> str:
         """Solved counts as text: one row per model, one column per length.
