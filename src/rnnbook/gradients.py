@@ -325,3 +325,91 @@ def cliff(w, b, T: int = 50, x0: float = 0.5, target: float = 0.7) -> Cliff:
         db += dx
         dx = dx * w * s * (1.0 - s)
     return Cliff(err * err, dw, db, xs)
+
+
+GRU_TERMS = ("direct", "candidate", "reset", "update")
+
+
+def gru_jacobian_terms(x, h, params) -> dict:
+    """∂h'/∂h of one step of PyTorch's GRU, split into the four paths from h to h'.
+
+    The step (PyTorch's variant; gate blocks r, z, n; σ the logistic function):
+
+        r  = σ(W_ir x + b_ir + W_hr h + b_hr)
+        z  = σ(W_iz x + b_iz + W_hz h + b_hz)
+        m  = W_hn h + b_hn                          the reset gate acts after the matmul
+        n  = tanh(W_in x + b_in + r ⊙ m)
+        h' = (1 − z) ⊙ n + z ⊙ h
+
+    h reaches h' along four paths. With column vectors and J[i, j] = ∂h'_i/∂h_j:
+
+        ∂h'/∂h = diag(z)                                           "direct":  z ⊙ h
+               + diag((1 − z) ⊙ (1 − n²) ⊙ r) W_hn                 "candidate": through m in n
+               + diag((1 − z) ⊙ (1 − n²) ⊙ m ⊙ r ⊙ (1 − r)) W_hr   "reset":   through r in n
+               + diag((h − n) ⊙ z ⊙ (1 − z)) W_hz                  "update":  through z
+
+    term by term: h' depends on h directly through z ⊙ h (the first term, no weight at
+    all), and through n and z. ∂h'/∂n = diag(1 − z), ∂h'/∂z = diag(h − n);
+    ∂n/∂h = diag(1 − n²) (diag(r) W_hn + diag(m) ∂r/∂h) by the product rule on r ⊙ m;
+    ∂r/∂h = diag(r ⊙ (1 − r)) W_hr and ∂z/∂h = diag(z ⊙ (1 − z)) W_hz. When z → 1 the
+    step's Jacobian tends to the identity, whatever the weights: the GRU's analogue of the
+    LSTM's cell-state path (chapter 03), gated by z instead of f.
+
+    - ``x``: (B, I) inputs; ``h``: (B, H) state; ``params``: ``weight_ih (3H, I)``,
+      ``weight_hh (3H, H)``, ``bias_ih (3H,)``, ``bias_hh (3H,)`` (blocks r, z, n).
+
+    Returns ``{"direct", "candidate", "reset", "update"}``, each (B, H, H); their sum is
+    :func:`gru_step_jacobian`. Explained in chapters/<lang>/04_gru.
+    """
+    from .numpy_ref import _check_step, sigmoid
+
+    x, h, _, p = _check_step("gru", x, h, params)
+    H = h.shape[1]
+    ax = x @ p["weight_ih"].T + p["bias_ih"]  # (B, 3H)
+    ah = h @ p["weight_hh"].T + p["bias_hh"]  # (B, 3H)
+    r = sigmoid(ax[:, :H] + ah[:, :H])  # (B, H)
+    z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
+    m = ah[:, 2 * H:]  # W_hn h + b_hn
+    n = np.tanh(ax[:, 2 * H:] + r * m)
+    W_hr, W_hz, W_hn = p["weight_hh"][:H], p["weight_hh"][H:2 * H], p["weight_hh"][2 * H:]
+    dn = (1.0 - z) * (1.0 - n * n)  # (B, H): ∂h'/∂n ⊙ tanh'
+    B = h.shape[0]
+    direct = np.zeros((B, H, H), dtype=h.dtype)
+    direct[:, np.arange(H), np.arange(H)] = z
+    return {
+        "direct": direct,
+        "candidate": (dn * r)[:, :, None] * W_hn,  # (B, H, H): row i scaled
+        "reset": (dn * m * r * (1.0 - r))[:, :, None] * W_hr,
+        "update": ((h - n) * z * (1.0 - z))[:, :, None] * W_hz,
+    }
+
+
+def gru_step_jacobian(x, h, params) -> np.ndarray:
+    """J = ∂h'/∂h of one GRU step (PyTorch's variant), (B, H, H); derivation in
+    :func:`gru_jacobian_terms`, whose four terms this sums.
+
+    Explained in chapters/<lang>/04_gru.
+    """
+    terms = gru_jacobian_terms(x, h, params)
+    return sum(terms[name] for name in GRU_TERMS)
+
+
+def gru_step_jacobians(xs, h0, params) -> dict:
+    """Every step's Jacobian of a GRU over a sequence, by term: J_k = ∂h_k/∂h_{k−1}, k = 1 … T.
+
+    - ``xs``: (T, B, I) inputs; ``h0``: (B, H) initial state or None for zeros;
+      ``params``: PyTorch's GRU layout.
+
+    Returns ``{"direct", "candidate", "reset", "update", "all"}``, each (T, B, H, H) with
+    entry [k − 1] belonging to step k, ready for :func:`jacobian_norms`: e.g.
+    ``jacobian_norms(J["direct"])`` is the norm of ∏ diag(z_k), the path that skips
+    every weight, against ``jacobian_norms(J["all"])``. Explained in chapters/<lang>/04_gru.
+    """
+    from . import numpy_ref
+
+    _, _, cache = numpy_ref.forward("gru", xs, h0, params)
+    steps = [gru_jacobian_terms(cache.xs[k], cache.hs[k], cache.params)
+             for k in range(cache.xs.shape[0])]
+    out = {name: np.stack([s[name] for s in steps]) for name in GRU_TERMS}
+    out["all"] = sum(out[name] for name in GRU_TERMS)
+    return out

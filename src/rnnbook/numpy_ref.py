@@ -120,18 +120,32 @@ def _lstm_cell_backward(dh: np.ndarray, dc: np.ndarray, gates: np.ndarray, c: np
                         tanh_c: np.ndarray, da: np.ndarray) -> None:
     """Backward of :func:`_lstm_cell`: writes da (B, 4H); turns dc into the gradient for c.
 
-    On entry ``dh``, ``dc`` are dL/dh', dL/dc' from later steps and the loss; σ' = σ(1 − σ)
-    and tanh' = 1 − tanh². ``da`` is split into views da_i, da_f, da_g, da_o like ``gates``.
+    On entry ``dh``, ``dc`` are dL/dh', dL/dc' from later steps and the loss; ``da`` is
+    split into views da_i, da_f, da_g, da_o like ``gates``. With σ' = σ(1 − σ) and
+    tanh' = 1 − tanh², each forward equation is differentiated on the line beside it:
+
+        forward                         backward (one line of code each, in this order)
+        h' = o ⊙ tanh(c')               dc' ← dc' + dh' ⊙ o ⊙ (1 − tanh²(c'))
+        c' = f ⊙ c + i ⊙ g              da_i = dc' ⊙ g ⊙ i ⊙ (1 − i)
+                                        da_f = dc' ⊙ c ⊙ f ⊙ (1 − f)
+                                        da_g = dc' ⊙ i ⊙ (1 − g²)
+        h' = o ⊙ tanh(c')               da_o = dh' ⊙ tanh(c') ⊙ o ⊙ (1 − o)
+        c' = f ⊙ c + …                  dc   = dc' ⊙ f              (to the step before)
+
+    where a = W_ih x + b_ih + W_hh h + b_hh holds the pre-activations of i, f, g, o. The
+    caller finishes the step with da = [da_i, da_f, da_g, da_o] (B, 4H): dh = da W_hh,
+    dx = da W_ih, and after the loop dW_ih = Σ_t daᵀ x, dW_hh = Σ_t daᵀ h,
+    db_ih = db_hh = Σ_t Σ_batch da (:func:`_weight_grads`).
     """
     H = c.shape[1]
     i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
     da_i, da_f, da_g, da_o = da[:, :H], da[:, H:2 * H], da[:, 2 * H:3 * H], da[:, 3 * H:]
-    dc += dh * o * (1.0 - tanh_c * tanh_c)       # c' also reaches h' = o ⊙ tanh(c')
-    da_i[...] = dc * g * i * (1.0 - i)           # c' = f ⊙ c + i ⊙ g
-    da_f[...] = dc * c * f * (1.0 - f)
-    da_g[...] = dc * i * (1.0 - g * g)
-    da_o[...] = dh * tanh_c * o * (1.0 - o)      # h' = o ⊙ tanh(c')
-    dc *= f                                      # dL/dc for the step before
+    dc += dh * o * (1.0 - tanh_c * tanh_c)       # dc' += dh' ⊙ o ⊙ (1 − tanh²(c'))
+    da_i[...] = dc * g * i * (1.0 - i)           # da_i = dc' ⊙ g ⊙ σ'(a_i)
+    da_f[...] = dc * c * f * (1.0 - f)           # da_f = dc' ⊙ c ⊙ σ'(a_f)
+    da_g[...] = dc * i * (1.0 - g * g)           # da_g = dc' ⊙ i ⊙ tanh'(a_g)
+    da_o[...] = dh * tanh_c * o * (1.0 - o)      # da_o = dh' ⊙ tanh(c') ⊙ σ'(a_o)
+    dc *= f                                      # dc = dc' ⊙ f, for the step before
 
 
 def _gru_cell(ax: np.ndarray, ah: np.ndarray, h: np.ndarray, h_next: np.ndarray) -> None:
@@ -486,15 +500,20 @@ def _rnn_backward(dhs, dh, cache: RNNCache) -> dict:
 
 
 def _lstm_backward(dhs, dh, dc, cache: LSTMCache) -> dict:
-    """BPTT through the LSTM; one matmul per step."""
+    """BPTT through the LSTM; one matmul per step.
+
+    For t = T … 1: dh_t = dhs_t + (carried), the cell's backward gives da_t and
+    dc_{t−1} = dc_t ⊙ f_t (:func:`_lstm_cell_backward`), and dh_{t−1} = da_t W_hh is the
+    carried part for the next iteration. Weight gradients follow after the loop.
+    """
     T = cache.xs.shape[0]
     cs, gates, W_hh = cache.cs, cache.gates, cache.params["weight_hh"]
     da = np.empty_like(gates)  # (T, B, 4H)
     for t in reversed(range(T)):
         if dhs is not None:
-            dh += dhs[t]
+            dh += dhs[t]                         # dh_t = dhs_t + da_{t+1} W_hh
         _lstm_cell_backward(dh, dc, gates[t], cs[t], cache.tanh_c[t], da[t])
-        np.matmul(da[t], W_hh, out=dh)
+        np.matmul(da[t], W_hh, out=dh)           # da_t W_hh, the part of dh_{t−1} from step t
     grads = _weight_grads(da, da, cache)
     grads["state0"] = (dh, dc)
     return grads

@@ -1,0 +1,288 @@
+"""One protocol for every adding-problem experiment of the book (needs torch).
+
+Chapters 02–05 compare models on the adding problem. A comparison means something only
+when everything but the factor under study is the same, so every setting of a training
+run is a field of :class:`Protocol`, stated there once with its default and the reason
+for it, and an experiment changes one factor by name:
+
+    adding_run("lstm", 100, seed=0)                      # the protocol as it is
+    adding_run("lstm", 100, seed=0, forget_bias=None)    # one factor changed, and recorded
+
+A run trains :func:`rnnbook.train.make_model` (initial weights from ``seed``) with
+:func:`rnnbook.train.fit` on fresh batches drawn from ``seed``, evaluates every
+``eval_every`` updates on one fixed evaluation set per length (the same for every cell
+and seed), and stops as soon as the evaluation MSE falls below ``solved_mse``.
+
+Two baselines set the scale of the MSE (:func:`adding_baselines` measures them):
+predicting the constant 1 (the target's mean) scores Var(x₁ + x₂) = 1/6 ≈ 0.167, and a
+model that remembers only one of the two marked numbers, predicting x₂ + 1/2, scores
+Var(x₁) = 1/12 ≈ 0.083. A model is counted as solving the task only below both, i.e.
+when it must be using both marked numbers.
+
+References: Hochreiter & Schmidhuber (1997), experiment 4, and Le, Jaitly & Hinton (2015),
+arXiv:1504.00941, for the adding problem; Jozefowicz, Zaremba & Sutskever (2015) for the
+forget-gate bias of 1; Pascanu, Mikolov & Bengio (2013) for clipping by the global norm;
+Kingma & Ba (2015) for Adam.
+
+Explained in chapters/<lang>/02_bptt_and_gradients, 03_lstm, 04_gru and 05_comparison.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate as v
+from . import data
+
+CELLS = ("rnn", "lstm", "gru")
+OPTIMIZERS = ("adam",)  # what rnnbook.train.fit runs; a new optimiser goes there first
+
+
+def _setting(default, doc: str):
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The settings shared by every adding-problem run; change one factor per experiment."""
+
+    hidden_size: int = _setting(32, "H of the recurrent layer; read-out Linear(H, 1)")
+    forget_bias: float | None = _setting(
+        1.0, "LSTM only: b_if = value, b_hf = 0 (Jozefowicz et al. 2015); None keeps "
+             "PyTorch's U(−1/√H, 1/√H) draw; ignored by the RNN and the GRU")
+    optimizer: str = _setting("adam", "Adam with torch's defaults (β = 0.9, 0.999), as train.fit")
+    lr: float = _setting(2e-2, "learning rate")
+    batch_size: int = _setting(64, "sequences per update, drawn fresh from the run's seed")
+    clip: float | None = _setting(None, "max global gradient norm, or None for no clipping")
+    max_updates: int = _setting(1000, "update budget; a run stops earlier once solved")
+    eval_every: int = _setting(25, "updates between evaluations")
+    eval_size: int = _setting(512, "sequences in the evaluation set, one set per length")
+    eval_seed: int = _setting(10_000, "seed of the evaluation set (not the run's seed)")
+    solved_mse: float = _setting(
+        0.01, "solved once the evaluation MSE is below this: 6 % of the constant "
+              "baseline 1/6 and 12 % of the one-number baseline 1/12")
+    dtype: str = _setting("float32", "dtype of weights and data")
+
+    def __post_init__(self):
+        for name in ("hidden_size", "batch_size", "max_updates", "eval_every", "eval_size"):
+            v.check_size(name, getattr(self, name))
+        for name in ("lr", "solved_mse"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
+        for name in ("forget_bias", "clip"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, (int, float))):
+                raise ValueError(f"{name} must be a number or None, got {value!r}")
+        if self.clip is not None and not self.clip > 0:
+            raise ValueError(f"clip must be a positive number or None, got {self.clip!r}")
+        if isinstance(self.eval_seed, bool) or not isinstance(self.eval_seed, int):
+            raise ValueError(f"eval_seed must be an int, got {self.eval_seed!r}")
+        v.check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        v.check_choice("dtype", self.dtype, ("float32", "float64"))
+
+    def changed(self, **changes) -> "Protocol":
+        """A copy with some settings changed; an unknown name is refused with the known ones."""
+        known = [f.name for f in dataclasses.fields(self)]
+        unknown = sorted(set(changes) - set(known))
+        if unknown:
+            raise TypeError(f"unknown protocol setting(s) {', '.join(map(repr, unknown))}; "
+                            f"the settings of rnnbook.experiments.Protocol are: "
+                            f"{', '.join(known)}")
+        return dataclasses.replace(self, **changes)
+
+    def differences(self, base: "Protocol | None" = None) -> dict:
+        """``{name: (value in base, value here)}`` for every setting that differs from ``base``
+        (the defaults when None)."""
+        base = Protocol() if base is None else base
+        return {f.name: (getattr(base, f.name), getattr(self, f.name))
+                for f in dataclasses.fields(self)
+                if getattr(base, f.name) != getattr(self, f.name)}
+
+    @classmethod
+    def rows(cls) -> list:
+        """``[(name, default, doc)]`` for every setting, in order: the table of defaults."""
+        return [(f.name, f.default, f.metadata["doc"]) for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def table(cls) -> str:
+        """The defaults as a plain-text table, one setting per line (built from the fields)."""
+        width = max(len(name) for name, _, _ in cls.rows())
+        return "\n".join(f"{name:<{width}}  {default!r:<8}  {doc}"
+                         for name, default, doc in cls.rows())
+
+
+Protocol.__doc__ += ("\n\nSettings and defaults (generated from the fields):\n\n"
+                     + "\n".join("    " + line for line in Protocol.table().splitlines())
+                     + "\n\nExplained in chapters/<lang>/05_comparison.\n")
+
+
+@dataclass(frozen=True)
+class AddingResult:
+    """What one :func:`adding_run` did.
+
+    ``curve`` holds (updates done, evaluation MSE) pairs, starting at 0 updates;
+    ``changed`` maps each setting that differs from the default protocol to
+    (default, value used).
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+
+    cell: str
+    length: int
+    seed: int
+    protocol: Protocol
+    changed: dict
+    solved: bool
+    updates: int
+    final_mse: float
+    best_mse: float
+    curve: tuple
+    grad_norm: tuple = field(repr=False)       # global gradient norm before each update
+    model: object = field(repr=False, compare=False)  # the trained rnnbook.train.SeqModel
+
+
+def _check_run_args(cell, length, seed):
+    v.check_choice("cell", cell, CELLS)
+    length = v.check_size("length", length)
+    if length < 2:
+        raise ValueError(f"length must be at least 2 (one marker per half), got {length}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    return cell, length, int(seed)
+
+
+def eval_set(length: int, protocol: Protocol | None = None):
+    """The evaluation set every run of this ``length`` is judged on: (xs, ys) as NumPy arrays.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+    p = Protocol() if protocol is None else protocol
+    return data.adding_problem(p.eval_size, length, rng=p.eval_seed + length, dtype=p.dtype)
+
+
+def adding_baselines(length: int, protocol: Protocol | None = None) -> dict:
+    """MSE of two predictors that need no memory of both numbers, on the evaluation set.
+
+    - ``"constant"``: always 1, the target's mean; expected MSE Var(x₁ + x₂) = 1/6.
+    - ``"one_number"``: x₂ + 1/2, the later marked number plus the mean of the other;
+      expected MSE Var(x₁) = 1/12. A model below it uses both marked numbers.
+
+    Explained in chapters/<lang>/02_bptt_and_gradients.
+    """
+    xs, ys = eval_set(length, protocol)
+    xs, ys = xs.astype(np.float64), ys.astype(np.float64)
+    last = xs.shape[0] - 1 - np.argmax(xs[::-1, :, 1] == 1.0, axis=0)  # (B,): second marker
+    second = xs[last, np.arange(xs.shape[1]), 0]
+    return {"constant": float(np.mean((ys[:, 0] - 1.0) ** 2)),
+            "one_number": float(np.mean((ys[:, 0] - second - 0.5) ** 2))}
+
+
+def adding_run(cell: str, length: int, seed: int, **changes) -> AddingResult:
+    """Train ``cell`` on the adding problem of ``length`` under the protocol; return the record.
+
+    - ``cell``: "rnn", "lstm" or "gru"; ``length``: T ≥ 2; ``seed``: int ≥ 0, fixing the
+      initial weights and the training batches (the evaluation set depends on T only).
+    - ``changes``: settings of :class:`Protocol` to change for this run, e.g.
+      ``forget_bias=None`` or ``lr=3e-3``; unknown names are refused. They are recorded
+      in ``result.changed`` (``forget_bias`` only for the LSTM, the one cell it affects).
+
+    Deterministic given its arguments and torch's thread count (set by ``rnnbook.setup``).
+    Explained in chapters/<lang>/05_comparison.
+    """
+    import torch
+
+    from . import train
+
+    cell, length, seed = _check_run_args(cell, length, seed)
+    p = Protocol().changed(**changes)
+    dtype = {"float32": torch.float32, "float64": torch.float64}[p.dtype]
+    model = train.make_model(cell, 2, p.hidden_size, 1, seed=seed, dtype=dtype,
+                             forget_bias=p.forget_bias if cell == "lstm" else None)
+    xs_eval, ys_eval = eval_set(length, p)
+    with torch.no_grad():
+        start = torch.nn.functional.mse_loss(
+            model(torch.as_tensor(xs_eval)), torch.as_tensor(ys_eval)).item()
+    rng = np.random.default_rng(seed)
+
+    def batch(step):
+        return data.adding_problem(p.batch_size, length, rng=rng, dtype=p.dtype)
+
+    hist = train.fit(model, batch, steps=p.max_updates, lr=p.lr, clip=p.clip,
+                     eval_data=(xs_eval, ys_eval),
+                     eval_every=p.eval_every, target_loss=p.solved_mse)
+    curve = ((0, start),) + tuple(zip(hist.eval_step, hist.eval_loss))
+    changed = {k: pair for k, pair in p.differences().items()
+               if k != "forget_bias" or cell == "lstm"}  # no forget gate, no change
+    return AddingResult(cell, length, seed, p, changed, hist.final_eval < p.solved_mse,
+                        hist.eval_step[-1], hist.final_eval, min(hist.eval_loss), curve,
+                        tuple(hist.grad_norm), model)
+
+
+@dataclass
+class AddingGrid:
+    """The runs of :func:`adding_grid`, keyed by (label, length, seed).
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+
+    runs: dict
+    labels: tuple
+    lengths: tuple
+    seeds: tuple
+
+    def solved(self, label: str, length: int) -> tuple:
+        """(runs solved, runs) for one model and length."""
+        found = [self.runs[label, length, s] for s in self.seeds]
+        return sum(r.solved for r in found), len(found)
+
+    def median_updates(self, label: str, length: int) -> float | None:
+        """Median updates to solve over the solved runs of one model and length; None if none."""
+        done = [self.runs[label, length, s].updates for s in self.seeds
+                if self.runs[label, length, s].solved]
+        return float(statistics.median(done)) if done else None
+
+    def table(self, names: dict | None = None) -> str:
+        """Solved counts as text: one row per model, one column per length.
+
+        ``names`` maps a label to the name printed for it (the chapter's language).
+        """
+        names = names or {}
+        first = max(len(names.get(label, label)) for label in self.labels)
+        head = " " * first + "".join(f"   T = {T:<4d}" for T in self.lengths)
+        rows = [names.get(label, label).ljust(first)
+                + "".join(f"   {'{}/{}'.format(*self.solved(label, T)):<8s}" for T in self.lengths)
+                for label in self.labels]
+        return "\n".join([head] + rows)
+
+
+def adding_grid(models, lengths, seeds, **changes) -> AddingGrid:
+    """Run every model × length × seed under the protocol (with ``changes`` for all runs).
+
+    - ``models``: ``{label: (cell, {setting: value})}`` for models that differ from the
+      protocol in their own settings (e.g. ``{"lstm_b0": ("lstm", {"forget_bias": None})}``),
+      or a sequence of cell names.
+    - ``lengths``, ``seeds``: sequences of ints.
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+    if not isinstance(models, dict):
+        models = {cell: (cell, {}) for cell in models}
+    lengths, seeds = tuple(lengths), tuple(seeds)
+    if not models or not lengths or not seeds:
+        raise ValueError(f"models, lengths and seeds must be non-empty, got {models!r}, "
+                         f"{lengths!r}, {seeds!r}")
+    runs = {}
+    for label, spec in models.items():
+        if not (isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], dict)):
+            raise TypeError(f"models[{label!r}] must be (cell, {{setting: value}}), got {spec!r}")
+    for length in lengths:
+        for label, (cell, own) in models.items():
+            for seed in seeds:
+                runs[label, length, seed] = adding_run(cell, length, seed, **{**changes, **own})
+    return AddingGrid(runs, tuple(models), lengths, seeds)
