@@ -20,6 +20,8 @@ that raises on the same case.
 
 Reference: PyTorch documentation of ``torch.nn.LSTM`` (the layout of ``output`` and
 ``h_n``); pytorch/pytorch#4145 (``batch_first`` does not apply to ``h_n``).
+
+Explained in chapters/<lang>/06_in_practice.
 """
 
 from __future__ import annotations
