@@ -30,7 +30,18 @@ RIGHT = {
         lambda h, L: h.reshape(L, 2, *h.shape[1:])[-1].transpose(1, 0, 2).reshape(h.shape[1], -1),
         lambda h, L: np.hstack([h[2 * L - 2], h[2 * L - 1]]),
     ],
+    "masked_mean": [
+        lambda l, n: float((l * (np.arange(l.shape[0])[:, None] < n)).sum()
+                           / (np.arange(l.shape[0])[:, None] < n).sum()),
+        lambda l, n: np.concatenate([l[:k, b] for b, k in enumerate(n)]).mean(),
+        lambda l, n: sum(l[:k, b].sum() for b, k in enumerate(n)) / int(sum(n)),
+    ],
 }
+
+
+def real_mask(l, n, shift=0):
+    return np.arange(l.shape[0])[:, None] < np.asarray(n)[None, :] + shift
+
 
 # (exercise, learner's wrong function, diagnosis, a phrase of the English message,
 #  a phrase of the Korean message)
@@ -63,6 +74,17 @@ MISTAKES = [
      "layout.direction_major", "layer by layer", "층 순서로"),
     ("top_layer_final", lambda h, L: np.concatenate([h[0], h[1]], axis=1), "layout.bottom",
      "first layer", "첫 층"),
+    ("masked_mean", lambda l, n: l.mean(), "mask.none", "padding included", "패딩을 포함한"),
+    ("masked_mean", lambda l, n: float((l * real_mask(l, n, -1)).sum() / real_mask(l, n, -1).sum()),
+     "mask.one_short", "drops the last real step", "실제 마지막 단계를 빼"),
+    ("masked_mean", lambda l, n: float((l * real_mask(l, n, 1)).sum() / real_mask(l, n, 1).sum()),
+     "mask.one_long", "one padded step", "패딩 단계 하나"),
+    ("masked_mean", lambda l, n: float((l * real_mask(l, n)).sum() / l.size),
+     "divide.all_positions", "T·B", "T·B"),
+    ("masked_mean", lambda l, n: np.mean([l[:k, b].mean() for b, k in enumerate(n)]),
+     "divide.per_sequence", "weighs a short sequence", "무겁게"),
+    ("masked_mean", lambda l, n: (l * real_mask(l, n)).sum(axis=0).mean(), "divide.batch",
+     "batch size B", "배치 크기 B"),
 ]
 
 UNMODELLED = [
@@ -72,6 +94,8 @@ UNMODELLED = [
     ("last_real_output", lambda o, n: o.mean(axis=0), "mismatch"),
     ("top_layer_final", lambda h, L: h[-2:].sum(axis=0), "wrong_shape"),
     ("top_layer_final", lambda h, L: np.concatenate([h[-2], h[-1]], axis=1) * 2, "mismatch"),
+    ("masked_mean", lambda l, n: float(np.median(l)), "mismatch"),
+    ("masked_mean", lambda l, n: float((l * real_mask(l, n)).max()), "mismatch"),
 ]
 
 
@@ -113,6 +137,8 @@ def test_unmodelled_wrong_answers_fail_with_the_generic_message(exercise, fn, di
     assert result.status == "failed"
     assert result.diagnosis == diagnosis, result.message
     assert "known mistake" in result.message or "shape" in result.message
+    if exercise == "masked_mean":
+        assert "expected" in result.message
 
 
 TWO = {"to_time_major": lambda f: (lambda o: f(o)),
@@ -120,7 +146,7 @@ TWO = {"to_time_major": lambda f: (lambda o: f(o)),
        "top_layer_final": lambda f: (lambda h, L: f(h))}
 
 
-@pytest.mark.parametrize("exercise", RIGHT)
+@pytest.mark.parametrize("exercise", ["to_time_major", "last_real_output", "top_layer_final"])
 @pytest.mark.parametrize("returns, diagnosis", [
     (lambda x: None, "returned_none"),
     (lambda x: x.tolist(), "wrong_type"),
@@ -131,6 +157,26 @@ def test_bad_return_values(exercise, returns, diagnosis):
     result = check(exercise, TWO[exercise](returns), lang="en", graded=False)
     assert result.status == "failed"
     assert result.diagnosis == diagnosis
+
+
+@pytest.mark.parametrize("returns, diagnosis", [
+    (lambda l, n: None, "returned_none"),
+    (lambda l, n: [1.0], "wrong_type"),
+    (lambda l, n: np.ones(2), "wrong_type"),
+    (lambda l, n: "0.5", "wrong_type"),
+    (lambda l, n: True, "wrong_type"),
+])
+def test_masked_mean_needs_one_number(returns, diagnosis):
+    result = check("masked_mean", returns, lang="en", graded=False)
+    assert result.status == "failed"
+    assert result.diagnosis == diagnosis
+
+
+def test_masked_mean_cases_hold_large_values_at_the_padding():
+    for losses, lengths in ch06._masked_mean_args():
+        pad = ~real_mask(losses, lengths)
+        assert np.all(losses[pad] >= 5) and np.all(losses[~pad] < 1)
+    assert any(len(n) == 1 for _, n in ch06.MASKED_MEAN_CASES)
 
 
 @pytest.mark.parametrize("exercise", RIGHT)

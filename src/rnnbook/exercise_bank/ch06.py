@@ -9,6 +9,10 @@ Each learner function takes and returns NumPy arrays:
 - ``top_layer_final``: ``fn(h_n, num_layers) -> array (B, 2H)``, from ``h_n`` of a
   bidirectional ``torch.nn.LSTM`` ``(2·num_layers, B, H)`` (layer by layer, forward before
   reverse), the top layer's forward and reverse final states side by side, forward first.
+- ``masked_mean``: ``fn(losses, lengths) -> float``, from per-step losses ``(T, B)`` of a
+  padded batch (time-major; the padded entries hold whatever the model produced there)
+  and the true lengths ``(B,)``, the mean over the real steps only,
+  sum(m ⊙ losses) / sum(m) with m[t, b] = (t < lengths[b]).
 
 How a wrong answer is named: each exercise has a small model whose knobs are the known
 mistakes (``reshape`` in place of a transpose, ``output[-1]`` in place of the last real
@@ -87,13 +91,17 @@ class _Knobs:
         return " ".join(MESSAGES[lang][code] for code in self.codes)
 
 
-def _diagnose(exercise: str, fn, cases, make_args, knobs: dict, model, labels):
+def _diagnose(exercise: str, fn, cases, make_args, knobs: dict, model, labels,
+              as_result=None):
     """Run the learner on every case; pass, name the knob setting that reproduces the
     learner's results, or say where they differ.
 
     ``knobs`` maps each knob to its values, the right one first; ``model(*args, **setting)``
-    computes one setting's answer. ``labels[k]`` names case k in messages.
+    computes one setting's answer. ``labels[k]`` names case k in messages. ``as_result``
+    turns the learner's value into an array or returns a failing verdict (default: the
+    value must be an ndarray).
     """
+    as_result = as_result or (lambda got, label: _not_array(got, "result", label) or got)
     names = list(knobs)
     settings = [dict(zip(names, values)) for values in itertools.product(*knobs.values())]
     right = settings[0]
@@ -112,9 +120,9 @@ def _diagnose(exercise: str, fn, cases, make_args, knobs: dict, model, labels):
         if any(isinstance(a, np.ndarray) and not np.array_equal(a, s)
                for a, s in zip(args, saved)):
             return Verdict.fail("ch06.mutated", diagnosis="mutated_input", case=labels[k])
-        problem = _not_array(got, "result", labels[k])
-        if problem:
-            return problem
+        got = as_result(got, labels[k])
+        if isinstance(got, Verdict):
+            return got
         answers.append(got)
     cases_args = list(make_args())
     expected = [model(*args, **right) for args in cases_args]
@@ -133,6 +141,9 @@ def _diagnose(exercise: str, fn, cases, make_args, knobs: dict, model, labels):
         raise next(iter(learner_errors.values()))
     k = next(k for k, (a, e) in enumerate(zip(answers, expected)) if not _same(a, e))
     got, want = answers[k], expected[k]
+    if want.ndim == 0 and got.ndim == 0:
+        return Verdict.fail("ch06.wrong_value", diagnosis="mismatch", case=labels[k],
+                            got=f"{float(got):.6g}", expected=f"{float(want):.6g}")
     if got.shape != want.shape:
         return Verdict.fail("ch06.wrong_shape", diagnosis="wrong_shape", case=labels[k],
                             got=tuple(got.shape), expected=tuple(want.shape))
@@ -243,6 +254,60 @@ def _check_top_layer_final(fn) -> Verdict:
                      _top_layer_model, labels)
 
 
+# -- masked_mean --------------------------------------------------------------------------
+
+
+def _masked_mean_model(losses, lengths, mask="lengths", divide="real_steps"):
+    T, B = losses.shape
+    t = np.arange(T)[:, None]
+    n = np.asarray(lengths)[None, :]
+    m = {"lengths": t < n, "none": np.ones((T, B), dtype=bool), "one_short": t < n - 1,
+         "one_long": t <= n}[mask]
+    kept = losses * m
+    if divide == "real_steps":
+        return np.asarray(kept.sum() / m.sum())
+    if divide == "all_positions":
+        return np.asarray(kept.sum() / (T * B))
+    if divide == "per_sequence":  # mean over sequences of each sequence's own mean
+        return np.asarray(np.mean(kept.sum(axis=0) / np.maximum(m.sum(axis=0), 1)))
+    return np.asarray(kept.sum() / B)  # "batch": sum over time, mean over the batch
+
+
+# (T, lengths): B = 1, B > T, B < T, a batch of full-length sequences
+MASKED_MEAN_CASES = ((5, (3, 5, 1, 4)), (4, (4, 2)), (6, (2,)), (3, (3, 1, 2, 3, 2)),
+                     (4, (4, 4, 4)))
+
+
+def _masked_mean_args():
+    args = []
+    for k, (T, lengths) in enumerate(MASKED_MEAN_CASES):
+        rng = _rng(300 + k)
+        losses = rng.uniform(0.0, 1.0, size=(T, len(lengths)))
+        pad = np.arange(T)[:, None] >= np.array(lengths)[None, :]
+        losses[pad] = rng.uniform(5.0, 10.0, size=int(pad.sum()))  # what the model says there
+        args.append((losses, np.array(lengths)))
+    return args
+
+
+def _as_number(got, label):
+    if got is None:
+        return Verdict.fail("returned_none")
+    if isinstance(got, np.ndarray) and got.size == 1:
+        got = got.reshape(())[()]
+    if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
+        return Verdict.fail("masked_mean.wrong_type", diagnosis="wrong_type",
+                            got=type(got).__name__, case=label)
+    return np.asarray(float(got))
+
+
+def _check_masked_mean(fn) -> Verdict:
+    labels = [f"T={T}, lengths={list(lengths)}" for T, lengths in MASKED_MEAN_CASES]
+    knobs = {"mask": ("lengths", "none", "one_short", "one_long"),
+             "divide": ("real_steps", "all_positions", "per_sequence", "batch")}
+    return _diagnose("masked_mean", fn, MASKED_MEAN_CASES, _masked_mean_args, knobs,
+                     _masked_mean_model, labels, as_result=_as_number)
+
+
 MESSAGES = {
     "en": {
         "ch06.wrong_type": ("Return a NumPy array; for {case} your function returned "
@@ -250,6 +315,8 @@ MESSAGES = {
         "ch06.mutated": ("Your function changes its input in place ({case}); return a new "
                          "array (or a view) and leave the argument as it was."),
         "ch06.wrong_shape": "For {case} the result has shape {got}; expected {expected}.",
+        "ch06.wrong_value": ("For {case} you return {got}; expected {expected}. No known "
+                             "mistake reproduces your results."),
         "ch06.mismatch": ("For {case} the result has the right shape but wrong values, and "
                           "no known mistake reproduces it. Compare your result with the "
                           "input entry by entry for one sample."),
@@ -309,12 +376,36 @@ MESSAGES = {
             "which mixes samples: row 0 of the result holds forward states of samples 0 "
             "and 1. Concatenate along the feature axis instead, "
             "`np.concatenate([forward, reverse], axis=1)`."),
+        "masked_mean.wrong_type": ("Return one number (a float); for {case} your function "
+                                   "returned {got}."),
+        "masked_mean.mistake": "{knobs}",
+        "masked_mean.mask.none": (
+            "You average over every position, padding included: the values at the padded "
+            "steps enter the loss. Keep only the steps with t < lengths[b]."),
+        "masked_mean.mask.one_short": (
+            "Your mask drops the last real step of every sequence (t < lengths[b] − 1); a "
+            "sequence of length n has real steps 0, …, n − 1."),
+        "masked_mean.mask.one_long": (
+            "Your mask keeps one padded step per sequence (t <= lengths[b]); a sequence of "
+            "length n has real steps 0, …, n − 1."),
+        "masked_mean.divide.all_positions": (
+            "You divide by T·B, the number of all positions, so the padding still lowers "
+            "the loss. Divide by the number of real steps, sum(mask)."),
+        "masked_mean.divide.per_sequence": (
+            "You average each sequence's own mean, which weighs a short sequence's steps "
+            "more than a long one's. Equation (6.3) weighs every real step equally: "
+            "sum(mask · losses) / sum(mask)."),
+        "masked_mean.divide.batch": (
+            "You divide by the batch size B only: that is the summed loss per sequence, not "
+            "the mean per step. Divide by the number of real steps, sum(mask)."),
     },
     "ko": {
         "ch06.wrong_type": "NumPy 배열을 반환해야 합니다. {case}에서 반환된 것은 {got}입니다.",
         "ch06.mutated": ("함수가 입력 배열을 제자리에서 바꿉니다({case}). 새 배열(또는 뷰)을 "
                          "반환하고 인자는 그대로 두세요."),
         "ch06.wrong_shape": "{case}에서 결과의 모양은 {got}이고, 기대한 모양은 {expected}입니다.",
+        "ch06.wrong_value": ("{case}에서 반환한 값은 {got}이고, 기대한 값은 {expected}입니다. "
+                             "알려진 실수 가운데 이 결과를 재현하는 것이 없습니다."),
         "ch06.mismatch": ("{case}에서 결과의 모양은 맞지만 값이 틀렸고, 알려진 실수 가운데 이 "
                           "결과를 재현하는 것이 없습니다. 샘플 하나를 골라 결과와 입력을 원소별로 "
                           "비교해 보세요."),
@@ -371,9 +462,32 @@ MESSAGES = {
             "두 방향을 (2, B, H)로 쌓은 뒤 reshape로 (B, 2H)를 만들었습니다. 이렇게 하면 "
             "샘플이 섞입니다. 결과의 0번 행에 샘플 0과 1의 정방향 상태가 들어갑니다. 특성 축을 "
             "따라 이어 붙여야 합니다: `np.concatenate([forward, reverse], axis=1)`."),
+        "masked_mean.wrong_type": ("숫자(float) 하나를 반환해야 합니다. {case}에서 반환된 것은 "
+                                   "{got}입니다."),
+        "masked_mean.mistake": "{knobs}",
+        "masked_mean.mask.none": (
+            "패딩을 포함한 모든 위치의 평균을 냈습니다. 패딩 단계의 값이 손실에 들어갑니다. "
+            "t < lengths[b]인 단계만 남겨야 합니다."),
+        "masked_mean.mask.one_short": (
+            "마스크가 시퀀스마다 실제 마지막 단계를 빼 버립니다(t < lengths[b] − 1). 길이가 n인 "
+            "시퀀스의 실제 단계는 0, …, n − 1입니다."),
+        "masked_mean.mask.one_long": (
+            "마스크가 시퀀스마다 패딩 단계 하나를 남깁니다(t <= lengths[b]). 길이가 n인 "
+            "시퀀스의 실제 단계는 0, …, n − 1입니다."),
+        "masked_mean.divide.all_positions": (
+            "전체 위치의 수 T·B로 나눴습니다. 그러면 패딩이 여전히 손실을 낮춥니다. 실제 단계의 "
+            "수 sum(mask)로 나눠야 합니다."),
+        "masked_mean.divide.per_sequence": (
+            "시퀀스마다 평균을 낸 뒤 그 평균들의 평균을 냈습니다. 이렇게 하면 짧은 시퀀스의 "
+            "단계가 긴 시퀀스의 단계보다 무겁게 들어갑니다. 식 (6.3)은 실제 단계 하나하나를 "
+            "똑같이 셉니다: sum(mask · losses) / sum(mask)."),
+        "masked_mean.divide.batch": (
+            "배치 크기 B로만 나눴습니다. 이것은 단계당 평균이 아니라 시퀀스당 손실의 합입니다. "
+            "실제 단계의 수 sum(mask)로 나눠야 합니다."),
     },
 }
 
 register("to_time_major", _check_to_time_major, messages=MESSAGES)
 register("last_real_output", _check_last_real_output, messages=MESSAGES)
 register("top_layer_final", _check_top_layer_final, messages=MESSAGES)
+register("masked_mean", _check_masked_mean, messages=MESSAGES)
