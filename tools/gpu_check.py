@@ -56,6 +56,8 @@ json.dump(results, sys.stdout)
 
 
 def compare_torch_ref() -> list[str]:
+    import itertools
+
     import torch
     from torch import nn
 
@@ -65,13 +67,14 @@ def compare_torch_ref() -> list[str]:
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     lines.append(f"device {dev}: {torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu'}; torch {torch.__version__}")
     for dtype in (torch.float64, torch.float32):
-        for name in ("RNN", "LSTM", "GRU"):
+        for name, bidirectional in itertools.product(("RNN", "LSTM", "GRU"), (False, True)):
             torch.manual_seed(0)
-            ref = getattr(nn, name)(7, 9, num_layers=2).to(dev, dtype)
+            ref = getattr(nn, name)(7, 9, num_layers=2, bidirectional=bidirectional).to(dev, dtype)
             with torch.no_grad():
                 for p in ref.parameters():
                     p.uniform_(-0.5, 0.5)
-            ours = getattr(torch_ref, name)(7, 9, num_layers=2).to(dev, dtype)
+            ours = getattr(torch_ref, name)(7, 9, num_layers=2,
+                                            bidirectional=bidirectional).to(dev, dtype)
             ours.load_state_dict(ref.state_dict())
             x = torch.randn(30, 5, 7, device=dev, dtype=dtype)
             xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
@@ -82,7 +85,8 @@ def compare_torch_ref() -> list[str]:
             d_out = (ya - yb).abs().max().item()
             d_grad = max((p.grad - q.grad).abs().max().item() for p, q in zip(ref.parameters(), ours.parameters()))
             d_x = (xa.grad - xb.grad).abs().max().item()
-            lines.append(f"{name:4s} {str(dtype):13s} max|Δ output| {d_out:.1e}  max|Δ weight grad| {d_grad:.1e}  max|Δ input grad| {d_x:.1e}")
+            kind = f"{name}{' bi' if bidirectional else ''}"
+            lines.append(f"{kind:7s} {str(dtype):13s} max|Δ output| {d_out:.1e}  max|Δ weight grad| {d_grad:.1e}  max|Δ input grad| {d_x:.1e}")
     return lines
 
 

@@ -11,8 +11,14 @@ Parameter layout (PyTorch's): ``weight_ih (G*H, I)``, ``weight_hh (G*H, H)``,
 3 (GRU, gates r, z, n). Every parameter starts as U(-1/sqrt(H), 1/sqrt(H)), drawn in
 the same order as ``torch.nn`` so the same seed gives the same weights.
 
-Not implemented (they raise ``NotImplementedError``): dropout between layers,
-``bidirectional=True``, LSTM ``proj_size > 0``, ``PackedSequence`` inputs.
+The sequence modules support ``num_layers``, ``batch_first``, ``bidirectional`` (a
+second set of parameters per layer with the suffix ``_reverse``, run from the last step to
+the first; the two directions' outputs are concatenated, forward first) and ``dropout``
+between layers (on every layer's output except the last one's, in training mode only,
+drawing its mask exactly as ``torch.nn`` does on the CPU).
+
+Not implemented (they raise ``NotImplementedError``): LSTM ``proj_size > 0`` and
+``PackedSequence`` inputs.
 
 References:
 - PyTorch documentation, "Recurrent Layers":
@@ -21,12 +27,17 @@ References:
 - Hochreiter & Schmidhuber (1997), "Long short-term memory", Neural Computation 9(8);
   Gers, Schmidhuber & Cummins (2000), "Learning to forget" (the forget gate).
 - Cho et al. (2014), arXiv:1406.1078 (the GRU).
+- Schuster & Paliwal (1997), "Bidirectional recurrent neural networks", IEEE Transactions
+  on Signal Processing 45(11).
+- Zaremba, Sutskever & Vinyals (2014), arXiv:1409.2329 (dropout on the connections
+  between stacked layers only, which is what ``dropout`` does).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import torch
 from torch import Tensor, nn
@@ -34,6 +45,7 @@ from torch import Tensor, nn
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
 
 _NONLINEARITIES = ("tanh", "relu")
+_SUFFIXES = ("", "_reverse")  # parameter-name suffix of the forward and reverse direction
 
 
 # The three recurrences. ``gi = W_ih x + b_ih`` comes in precomputed so that a
@@ -136,10 +148,24 @@ def _check_input(owner: str, input, dtype: torch.dtype, input_size: int,
     return x
 
 
-def _check_shape(owner: str, name: str, t: Tensor, expected: tuple, meaning: str) -> None:
+def _check_shape(owner: str, name: str, t: Tensor, expected: tuple, meaning: str,
+                 hint: str = "") -> None:
     if tuple(t.shape) != expected:
         raise ValueError(
-            f"{owner}: {name} must have shape {meaning} = {expected}, got {tuple(t.shape)}")
+            f"{owner}: {name} must have shape {meaning} = {expected}, got {tuple(t.shape)}"
+            f"{hint}")
+
+
+def _dropout(x: Tensor, p: float) -> Tensor:
+    """Inverted dropout: keep each entry with probability 1 - p and divide it by 1 - p.
+
+    The mask comes from ``empty_like(x).bernoulli_(1 - p)``, the same draws as torch.nn's
+    recurrent layers make on the CPU, so the same seed drops the same entries.
+    """
+    if p == 1:
+        return x * 0.0
+    mask = torch.empty_like(x).bernoulli_(1 - p)  # 1 = kept
+    return x * mask.div_(1 - p)
 
 
 def _init_uniform(module: nn.Module, hidden_size: int) -> None:
@@ -327,31 +353,33 @@ class _SequenceBase(nn.Module):
         if (isinstance(dropout, bool) or not isinstance(dropout, numbers.Real)
                 or not 0 <= dropout <= 1):
             raise ValueError(f"{owner}: dropout must be a number in [0, 1], got {dropout!r}")
-        if dropout != 0:
-            raise NotImplementedError(
-                f"{owner}: dropout between layers is not implemented in rnnbook.torch_ref; "
-                f"got dropout={dropout}, expected 0 (use torch.nn.{owner} for it)")
         self.dropout = float(dropout)
-        if _check_flag(owner, "bidirectional", bidirectional):
-            raise NotImplementedError(
-                f"{owner}: bidirectional=True is not implemented in rnnbook.torch_ref; "
-                f"expected False (use torch.nn.{owner} for it)")
-        self.bidirectional = False
+        if self.dropout > 0 and self.num_layers == 1:
+            # torch.nn warns the same way: with one layer there is no "between".
+            warnings.warn(
+                f"{owner}: dropout acts between stacked layers only, so dropout={dropout} "
+                f"with num_layers=1 has no effect; expected num_layers > 1", stacklevel=3)
+        self.bidirectional = _check_flag(owner, "bidirectional", bidirectional)
+        self.num_directions = 2 if self.bidirectional else 1
         factory = {"device": device, "dtype": dtype}
         GH = self._num_gates * self.hidden_size
-        # Registration order = torch.nn's, so reset_parameters draws the same numbers.
+        # Registration order = torch.nn's (layer by layer, forward then reverse), so
+        # reset_parameters draws the same numbers from the same seed.
         for layer in range(self.num_layers):
-            layer_input = self.input_size if layer == 0 else self.hidden_size
-            self.register_parameter(
-                f"weight_ih_l{layer}", nn.Parameter(torch.empty(GH, layer_input, **factory)))
-            self.register_parameter(
-                f"weight_hh_l{layer}",
-                nn.Parameter(torch.empty(GH, self.hidden_size, **factory)))
-            if self.bias:
+            layer_input = (self.input_size if layer == 0
+                           else self.num_directions * self.hidden_size)
+            for suffix in _SUFFIXES[:self.num_directions]:
+                name = f"l{layer}{suffix}"
                 self.register_parameter(
-                    f"bias_ih_l{layer}", nn.Parameter(torch.empty(GH, **factory)))
+                    f"weight_ih_{name}", nn.Parameter(torch.empty(GH, layer_input, **factory)))
                 self.register_parameter(
-                    f"bias_hh_l{layer}", nn.Parameter(torch.empty(GH, **factory)))
+                    f"weight_hh_{name}",
+                    nn.Parameter(torch.empty(GH, self.hidden_size, **factory)))
+                if self.bias:
+                    self.register_parameter(
+                        f"bias_ih_{name}", nn.Parameter(torch.empty(GH, **factory)))
+                    self.register_parameter(
+                        f"bias_hh_{name}", nn.Parameter(torch.empty(GH, **factory)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -368,11 +396,17 @@ class _SequenceBase(nn.Module):
             s += ", bias=False"
         if self.batch_first:
             s += ", batch_first=True"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
         return s
 
-    def _layer_params(self, layer: int) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
-        """(weight_ih, weight_hh, bias_ih, bias_hh) of one layer; biases None if bias=False."""
-        return tuple(getattr(self, f"{name}_l{layer}", None)
+    def _layer_params(self, layer: int, direction: int = 0
+                      ) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
+        """(weight_ih, weight_hh, bias_ih, bias_hh) of one layer and direction (0 forward,
+        1 reverse); biases None if bias=False."""
+        return tuple(getattr(self, f"{name}_l{layer}{_SUFFIXES[direction]}", None)
                      for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
 
     def _input(self, input) -> tuple[Tensor, bool]:
@@ -390,22 +424,31 @@ class _SequenceBase(nn.Module):
         return x, batched
 
     def _state(self, name: str, t, B: int, batched: bool) -> Tensor:
-        """Check one state tensor against (L, B, H) or (L, H); return it as (L, B, H)."""
+        """Check one state tensor against (L·D, B, H) or (L·D, H); return it as (L·D, B, H).
+
+        D is the number of directions; batch_first never applies to the states.
+        """
         owner = type(self).__name__
         t = _check_tensor(owner, name, t, self.weight_ih_l0.dtype)
-        L, H = self.num_layers, self.hidden_size
+        LD, H = self.num_layers * self.num_directions, self.hidden_size
+        layers = "num_layers" if self.num_directions == 1 else "2·num_layers"
+        why = "" if self.num_directions == 1 else " for bidirectional=True"
         if batched:
-            _check_shape(owner, name, t, (L, B, H), "(num_layers, B, H)")
+            hint = ""
+            if self.batch_first and tuple(t.shape) == (B, LD, H) != (LD, B, H):
+                hint = ("; batch_first=True applies to input and output only, never to "
+                        "h_0/c_0")
+            _check_shape(owner, name, t, (LD, B, H), f"({layers}, B, H){why}", hint)
             return t
-        _check_shape(owner, name, t, (L, H), "(num_layers, H) for an unbatched input")
-        return t.unsqueeze(1)  # (L, 1, H)
+        _check_shape(owner, name, t, (LD, H), f"({layers}, H) for an unbatched input{why}")
+        return t.unsqueeze(1)  # (L·D, 1, H)
 
     def _initial_state(self, hx, x: Tensor, batched: bool) -> list[Tensor]:
-        """The initial state as a list of (L, B, H) tensors: [h0] or [h0, c0]."""
+        """The initial state as a list of (L·D, B, H) tensors: [h0] or [h0, c0]."""
         owner = type(self).__name__
         B = x.shape[1]
         if hx is None:
-            zeros = x.new_zeros(self.num_layers, B, self.hidden_size)
+            zeros = x.new_zeros(self.num_layers * self.num_directions, B, self.hidden_size)
             return [zeros, zeros] if self._has_cell_state else [zeros]
         if not self._has_cell_state:
             return [self._state("hx", hx, B, batched)]
@@ -421,31 +464,47 @@ class _SequenceBase(nn.Module):
               bias_hh: Tensor | None) -> list[Tensor]:
         raise NotImplementedError
 
+    def _direction(self, x: Tensor, state: list[Tensor], layer: int,
+                   direction: int) -> tuple[Tensor, list[Tensor]]:
+        """Run one layer in one direction over x (T, B, K) from ``state`` (each (B, H)).
+
+        Returns the hidden states (T, B, H), each stored at the time step it belongs to
+        (also for the reverse direction, which visits t = T-1, ..., 0), and the final state.
+        """
+        T, B, K = x.shape
+        weight_ih, weight_hh, bias_ih, bias_hh = self._layer_params(layer, direction)
+        # All T input projections in one matmul; only W_hh h stays inside the loop.
+        gi = _affine(x.reshape(T * B, K), weight_ih, bias_ih)  # (T*B, G*H)
+        gi = gi.reshape(T, B, gi.shape[1])  # (T, B, G*H)
+        hs = [None] * T
+        for t in (range(T) if direction == 0 else range(T - 1, -1, -1)):
+            state = self._step(gi[t], state, weight_hh, bias_hh)
+            hs[t] = state[0]
+        return torch.stack(hs), state  # (T, B, H)
+
     def forward(self, input: Tensor, hx=None):
         x, batched = self._input(input)  # (T, B, I)
-        T, B, _ = x.shape
-        state0 = self._initial_state(hx, x, batched)  # each (L, B, H)
-        finals = []
+        state0 = self._initial_state(hx, x, batched)  # each (L*D, B, H)
+        D = self.num_directions
+        finals = []  # one final state per (layer, direction), in h_n's order
         for layer in range(self.num_layers):
-            weight_ih, weight_hh, bias_ih, bias_hh = self._layer_params(layer)
-            # All T input projections in one matmul; only W_hh h stays inside the loop.
-            gi = _affine(x.reshape(T * B, x.shape[2]), weight_ih, bias_ih)  # (T*B, G*H)
-            gi = gi.reshape(T, B, gi.shape[1])  # (T, B, G*H)
-            state = [s[layer] for s in state0]  # each (B, H)
-            hs = []
-            for t in range(T):
-                state = self._step(gi[t], state, weight_hh, bias_hh)
-                hs.append(state[0])
-            x = torch.stack(hs)  # (T, B, H): the next layer's input
-            finals.append(state)
+            outputs = []
+            for direction in range(D):
+                k = layer * D + direction
+                out, final = self._direction(x, [s[k] for s in state0], layer, direction)
+                outputs.append(out)
+                finals.append(final)
+            x = outputs[0] if D == 1 else torch.cat(outputs, dim=2)  # (T, B, D*H)
+            if self.training and self.dropout > 0 and layer < self.num_layers - 1:
+                x = _dropout(x, self.dropout)  # the next layer's input only
         output = x
-        # [h_n] or [h_n, c_n], each (L, B, H)
+        # [h_n] or [h_n, c_n], each (L*D, B, H)
         state_n = [torch.stack([f[k] for f in finals]) for k in range(len(state0))]
         if not batched:
-            output = output.squeeze(1)  # (T, H)
-            state_n = [s.squeeze(1) for s in state_n]  # each (L, H)
+            output = output.squeeze(1)  # (T, D*H)
+            state_n = [s.squeeze(1) for s in state_n]  # each (L*D, H)
         elif self.batch_first:
-            output = output.transpose(0, 1)  # (B, T, H)
+            output = output.transpose(0, 1)  # (B, T, D*H)
         if self._has_cell_state:
             return output, (state_n[0], state_n[1])
         return output, state_n[0]
@@ -455,16 +514,23 @@ class RNN(_SequenceBase):
     """Stacked Elman RNN over a sequence, the twin of ``torch.nn.RNN``.
 
     For each layer l and time step t (``act`` is tanh or relu; layer 0 reads the input,
-    layer l > 0 reads layer l - 1's h_t):
+    layer l > 0 reads layer l - 1's output, with dropout applied to it in training mode):
 
         h_t = act(weight_ih_l{l} x_t + bias_ih_l{l} + weight_hh_l{l} h_{t-1} + bias_hh_l{l})
 
-    Call ``rnn(input, hx=None) -> (output, h_n)``. Shapes: input ``(T, B, I)``
-    (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``; hx ``(num_layers, B, H)`` or
-    ``(num_layers, H)``, zeros if None; output: the last layer's h_t for every t,
-    ``(T, B, H)`` (``(B, T, H)`` if batch_first) or ``(T, H)``; h_n like hx.
+    If bidirectional, the parameters ``*_l{l}_reverse`` run the same recurrence from
+    t = T-1 down to 0 (h_{t+1} in place of h_{t-1}), and layer l's output at t is
+    ``[forward h_t ; reverse h_t]``.
 
-    Explained in chapters/<lang>/01_rnn.
+    Call ``rnn(input, hx=None) -> (output, h_n)``. Shapes, with D = 2 if bidirectional
+    else 1: input ``(T, B, I)`` (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``;
+    hx ``(num_layers*D, B, H)`` or ``(num_layers*D, H)``, zeros if None, ordered layer by
+    layer and forward before reverse within a layer (batch_first never applies to it);
+    output: the last layer's h_t for every t, both directions concatenated, ``(T, B, D*H)``
+    (``(B, T, D*H)`` if batch_first) or ``(T, D*H)``; h_n like hx.
+
+    Explained in chapters/<lang>/01_rnn. Layers, directions and dropout are explained in
+    chapters/<lang>/06_in_practice.
     """
 
     _num_gates = 1
@@ -493,12 +559,15 @@ class LSTM(_SequenceBase):
         c_t = f * c_{t-1} + i * g
         h_t = o * tanh(c_t)
 
-    Call ``lstm(input, hx=None) -> (output, (h_n, c_n))``. Shapes: input ``(T, B, I)``
-    (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``; hx a tuple ``(h_0, c_0)`` of
-    ``(num_layers, B, H)`` or ``(num_layers, H)``, zeros if None; output ``(T, B, H)``
-    (``(B, T, H)`` if batch_first) or ``(T, H)``; h_n, c_n like h_0.
+    Call ``lstm(input, hx=None) -> (output, (h_n, c_n))``. Shapes, with D = 2 if
+    bidirectional else 1: input ``(T, B, I)`` (``(B, T, I)`` if batch_first) or unbatched
+    ``(T, I)``; hx a tuple ``(h_0, c_0)`` of ``(num_layers*D, B, H)`` or
+    ``(num_layers*D, H)``, zeros if None (layer by layer, forward before reverse; never
+    batch-first); output ``(T, B, D*H)`` (``(B, T, D*H)`` if batch_first) or ``(T, D*H)``;
+    h_n, c_n like h_0.
 
-    Explained in chapters/<lang>/03_lstm.
+    Explained in chapters/<lang>/03_lstm. Layers, directions and dropout are explained in
+    chapters/<lang>/06_in_practice.
     """
 
     _num_gates = 4
@@ -531,12 +600,14 @@ class GRU(_SequenceBase):
         n   = tanh(W_in x_t + b_in + r * (W_hn h_{t-1} + b_hn))
         h_t = (1 - z) * n + z * h_{t-1}
 
-    Call ``gru(input, hx=None) -> (output, h_n)``. Shapes: input ``(T, B, I)``
-    (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``; hx ``(num_layers, B, H)`` or
-    ``(num_layers, H)``, zeros if None; output ``(T, B, H)`` (``(B, T, H)`` if
-    batch_first) or ``(T, H)``; h_n like hx.
+    Call ``gru(input, hx=None) -> (output, h_n)``. Shapes, with D = 2 if bidirectional
+    else 1: input ``(T, B, I)`` (``(B, T, I)`` if batch_first) or unbatched ``(T, I)``;
+    hx ``(num_layers*D, B, H)`` or ``(num_layers*D, H)``, zeros if None (layer by layer,
+    forward before reverse; never batch-first); output ``(T, B, D*H)`` (``(B, T, D*H)``
+    if batch_first) or ``(T, D*H)``; h_n like hx.
 
-    Explained in chapters/<lang>/04_gru.
+    Explained in chapters/<lang>/04_gru. Layers, directions and dropout are explained in
+    chapters/<lang>/06_in_practice.
     """
 
     _num_gates = 3
