@@ -59,8 +59,7 @@ def setup(lang: str = "en", seed: int = 0, threads: int = 1, precision: int = 4)
 
     check_lang(lang)
     if not (isinstance(threads, int) and threads >= 1):
-        raise ValueError(f"threads에는 양의 정수가 필요합니다. 받은 값: {threads!r}" if lang == "ko"
-                         else f"threads must be a positive int, got {threads!r}")
+        raise ValueError(f"threads must be a positive int, got {threads!r}")
     _state["lang"] = lang
     random.seed(seed)
     np.random.seed(seed)
