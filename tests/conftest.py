@@ -19,3 +19,14 @@ def require_or_skip(reason: str) -> None:
 
 # Notebooks under tests/fixtures are inputs of the grader tests, not book chapters.
 collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """A test that calls rnnbook.setup(lang="ko") must not switch later tests' error
+    messages to Korean (they are chosen by rnnbook.current_lang())."""
+    import rnnbook
+
+    before = rnnbook._state["lang"]
+    yield
+    rnnbook._state["lang"] = before

@@ -270,3 +270,105 @@ def glossary_violations(path: Path, variants: dict[str, str]) -> list[str]:
             if variant in text:
                 problems.append(f"{loc}: uses '{variant}' — the glossary's term is '{canonical}'")
     return problems
+
+
+# "단계" is kept for time steps (시간 단계); an optimiser update is "갱신". These patterns
+# catch the ways 단계 slipped in for updates (issue 16), without touching time steps
+# such as «100단계를 거슬러 올라가도» or «시간 단계 $t$».
+UPDATE_STEP_PATTERNS = [
+    (re.compile(r"(?<!시간 )단계 ?\d+(?![\d.,/]|개)"), "an update index («단계 9»): write «갱신 9»"),
+    (re.compile(r"\d[\d,]* ?단계 ?(예산|평균|동안 학습|를 학습|을 학습)"),
+     "a training budget in 단계 («600단계 예산»): count updates («600번 갱신»)"),
+    (re.compile(r"(예산|학습|갱신) ?\(\d[\d,]* ?단계"), "a training budget in 단계: count updates"),
+    (re.compile(r"(학습|경사 하강법|최적화|옵티마이저) ?단계"), "«학습 단계»: an update is «갱신»"),
+    (re.compile(r"(걸린|작동한|클리핑된) 단계"), "«걸린 단계»: count updates («걸린 갱신 횟수»)"),
+    (re.compile(r"\d[\d,]* ?단계째"), "«600단계째»: write «600번째 갱신»"),
+    (re.compile(r"(^|\n) *단계 {2,}"), "a table column «단계» of updates: write «갱신»"),
+    (re.compile(r"\d 단계"), "a space between a number and 단계: write «100단계»"),
+]
+
+
+def update_step_problems(text: str) -> list[str]:
+    """Each place in ``text`` where 단계 is used for an optimiser update, or spaced after a number."""
+    found = []
+    for rx, why in UPDATE_STEP_PATTERNS:
+        for m in rx.finditer(text):
+            found.append(f"{text[max(0, m.start() - 15):m.end() + 10].strip()!r}: {why}")
+    return found
+
+
+def korean_pieces(path: Path) -> list[tuple[str, str]]:
+    """(where, text) of what a Korean reader sees in a notebook or Markdown page: Markdown,
+    the comments and string literals of code cells, and stored outputs."""
+    if path.suffix != ".ipynb":
+        return [(rel(path), path.read_text(encoding="utf-8"))]
+    pieces = []
+    for i, cell in enumerate(load(path)["cells"]):
+        src = book.source(cell)
+        if cell["cell_type"] == "code":
+            strings = re.findall(r"#.*|\"[^\"\n]*\"|'[^'\n]*'", src)
+            src = "\n".join(strings + [output_text(o) for o in cell.get("outputs", [])])
+        pieces.append((where(path, i), src))
+    return pieces
+
+
+def update_step_violations(path: Path) -> list[str]:
+    """Every place a Korean page uses 단계 for an optimiser update (see UPDATE_STEP_PATTERNS)."""
+    if path.name == "glossary.md":
+        return []
+    return [f"{loc}: {p}" for loc, text in korean_pieces(path) for p in update_step_problems(text)]
+
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+def korean_literals(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string constant with Hangul in a Python file (f-string parts included)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and HANGUL.search(node.value):
+            found.append((node.lineno, node.value))
+    return found
+
+
+def message_violations(path: Path, variants: dict[str, str]) -> list[str]:
+    """Glossary variants and 단계-for-update slips in the Korean strings of a Python file
+    (checker messages, library errors)."""
+    problems = []
+    for line, text in korean_literals(path):
+        loc = f"{rel(path)} line {line}"
+        problems += [f"{loc}: uses '{v}' — the glossary's term is '{c}'" for v, c in variants.items() if v in text]
+        problems += [f"{loc}: {p}" for p in update_step_problems(text)]
+    return problems
+
+
+# An English sentence: three or more English words in a row, one space apart. A word is two or
+# more letters, not all capitals (RNN, MSE, GRU are names), not glued to code (torch.nn,
+# numpy_ref, reset_after=True, float64 do not count).
+_WORD = r"(?<![\w.=/`'\"-])[A-Za-z][a-z]+(?![\w.(=/`'\"-])"
+ENGLISH_SENTENCE = re.compile(rf"{_WORD}(?:,? {_WORD}){{2,}}")
+# Output that is code or a third-party message, not the book's own words.
+CODE_LISTING_CALLS = ("inspect.getsource(", "inspect.getdoc(", "inspect.signature(")
+THIRD_PARTY_ENGLISH = ("mat1 and mat2 shapes cannot be multiplied",)
+
+
+def english_sentences(text: str) -> list[str]:
+    """The English sentences (see ENGLISH_SENTENCE) in ``text``, known third-party ones aside."""
+    for allowed in THIRD_PARTY_ENGLISH:
+        text = text.replace(allowed, "")
+    return [m.group(0) for m in ENGLISH_SENTENCE.finditer(text)]
+
+
+def english_in_outputs(path: Path) -> list[str]:
+    """Every stored output of a Korean notebook that contains an English sentence; cells that
+    print source code or docstrings (``inspect.getsource``) are listings, not prose."""
+    problems = []
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] != "code" or any(c in book.source(cell) for c in CODE_LISTING_CALLS):
+            continue
+        for out in cell.get("outputs", []):
+            for s in english_sentences(output_text(out)):
+                problems.append(f"{where(path, i)}: English in a Korean output: {s!r}")
+    return problems

@@ -380,7 +380,7 @@ BANK = [
     ("gru_step", gru_z_flipped, "gru.z_flipped", {}, ["update gate", "(1 − z) ⊙ n + z ⊙ h"],
      ["갱신 게이트", "(1 − z) ⊙ n + z ⊙ h"]),
     ("gru_step", gru_reset_before, "gru.reset_before", {}, ["reset gate", "before the matmul"],
-     ["리셋 게이트", "행렬곱 앞"]),
+     ["리셋 게이트", "행렬 곱 앞"]),
     ("gru_step", gru_cho_2014, "gru.z_flipped+gru.reset_before", {},
      ["update gate", "reset gate"], ["갱신 게이트", "리셋 게이트"]),
     ("gru_step", gru_zr_order, "gru.gate_order", {"gates": ("r", "z")},

@@ -255,3 +255,81 @@ def test_metadata_lists_every_graded_check_for_the_grader(path):
     for i, node in check_calls(nb):
         assert node.args and isinstance(node.args[0], ast.Constant), (
             f"{path.name} cell {i}: check() with a computed exercise id; write the id literally")
+
+
+# Issue 16: one word per concept in everything a Korean reader sees, not only in the prose.
+MESSAGE_FILES = sorted((book.ROOT / "src" / "rnnbook").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", KO_PAGES, ids=_ids(KO_PAGES))
+def test_korean_pages_keep_dangye_for_time_steps(path):
+    """단계 is a time step (시간 단계); an optimiser update is 갱신 (glossary row "update")."""
+    problems = nbcheck.update_step_violations(path)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", KO, ids=_ids(KO))
+def test_korean_outputs_contain_no_english_sentence(path):
+    problems = nbcheck.english_in_outputs(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_korean_messages_use_the_glossary_terms():
+    """Checker messages (rnnbook.exercises, exercise_bank) and library errors in Korean."""
+    variants = nbcheck.glossary_variants(GLOSSARY_KO)
+    scanned = sum(len(nbcheck.korean_literals(f)) for f in MESSAGE_FILES)
+    assert scanned > 150, f"only {scanned} Korean strings found under src/rnnbook"
+    problems = [p for f in MESSAGE_FILES for p in nbcheck.message_violations(f, variants)]
+    assert not problems, "\n".join(problems)
+
+
+UPDATE_SLIPS = ["이 학습 예산(600단계)에서", "단계 9까지는 학습이 잘 된다.", "마지막 20단계 평균 손실",
+                "걸린 단계 수", "400단계 예산", "600단계째에", "x축: 학습 단계", "단계           w       손실",
+                "논문의 \"1000 단계\"", "600단계를 학습해도"]
+TIME_STEPS = ["100단계를 거슬러 올라가도", "99단계 내내", "시간 단계 $t$", "길이 $T = 50$단계", "$k$단계에 걸친",
+              "한 단계 거슬러", "단계당 배율", "20단계짜리 시퀀스", "노름이 0인 시간 단계 31/101",
+              "나머지 단계 0.90", "시간 단계 31개", "표시된 단계에서"]
+
+
+def test_detects_dangye_used_for_updates():
+    missed = [s for s in UPDATE_SLIPS if not nbcheck.update_step_problems(s)]
+    wrongly = [s for s in TIME_STEPS if nbcheck.update_step_problems(s)]
+    assert not missed and not wrongly, f"missed {missed}; time steps flagged {wrongly}"
+
+
+def test_detects_dangye_slip_in_a_notebook(sample):
+    ko, _ = sample
+    assert nbcheck.update_step_violations(ko) == []
+    _edit(ko, lambda nb: nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "단계 9까지는 학습이 잘 된다."}))
+    problems = nbcheck.update_step_violations(ko)
+    assert any(ko.name in p and "«갱신 9»" in p for p in problems), problems
+
+
+def test_detects_english_sentence_in_a_korean_output(sample):
+    ko, _ = sample
+    assert nbcheck.english_in_outputs(ko) == []
+    english = {"output_type": "stream", "name": "stdout", "text": "NotConvertibleError: these are different models\n"}
+    allowed = {"output_type": "stream", "name": "stdout",
+               "text": "torch.nn float32 (B = 32), RNN LSTM GRU, reset_after=True, dtype calls_total\n"}
+    _edit(ko, lambda nb: _last_code(nb)[1]["outputs"].extend([english, allowed]))
+    problems = nbcheck.english_in_outputs(ko)
+    assert len(problems) == 1 and "these are different models" in problems[0], problems
+
+
+def test_detects_glossary_variant_in_a_korean_output(sample):
+    ko, _ = sample
+    variants = nbcheck.glossary_variants(GLOSSARY_KO)
+    out = {"output_type": "stream", "name": "stdout", "text": "RNN  H = 57:  순환 층 파라미터 3,477개\n"}
+    _edit(ko, lambda nb: _last_code(nb)[1]["outputs"].append(out))
+    assert any("순환 층" in p for p in nbcheck.glossary_violations(ko, variants))
+
+
+def test_detects_glossary_variant_in_a_message(tmp_path):
+    variants = nbcheck.glossary_variants(GLOSSARY_KO)
+    module = tmp_path / "messages.py"
+    module.write_text('MESSAGES = {"en": {"a": "use a matmul"},\n'
+                      '            "ko": {"a": "행렬곱을 쓰세요", "b": f"{1}단계 안에 x", "c": "맞습니다"}}\n',
+                      encoding="utf-8")
+    problems = nbcheck.message_violations(module, variants)
+    assert any("line 2" in p and "'행렬곱'" in p for p in problems), problems
+    assert len(problems) == 1, problems

@@ -45,7 +45,7 @@ def check_lang(lang: str) -> str:
 def setup(lang: str = "en", seed: int = 0, threads: int = 1, precision: int = 4) -> None:
     """Make a notebook deterministic and set its language.
 
-    - ``lang``: "ko" or "en"; exercise messages and figure fonts follow it.
+    - ``lang``: "ko" or "en"; exercise messages, the package's errors and figure fonts follow it.
     - ``seed``: seeds Python's ``random``, NumPy's global generator and torch.
     - ``threads``: BLAS and torch thread count. Floating-point sums depend on how
       work is split between threads, so a fixed count keeps printed digits stable.

@@ -67,7 +67,9 @@ def aten_ops(fn: Callable[[], object]) -> dict:
     import torch
 
     if not callable(fn):
-        raise TypeError(f"fn must be a callable taking no arguments, got {type(fn).__name__}")
+        raise TypeError(v.say(f"fn must be a callable taking no arguments, got {type(fn).__name__}",
+                              f"fn에는 인자 없이 부를 수 있는 함수가 필요합니다. "
+                              f"받은 것: {type(fn).__name__}"))
     calls: Counter = Counter()
     with torch.no_grad(), _watch(lambda name, args, out: calls.update([name])):
         fn()
@@ -171,7 +173,9 @@ def time_per_step(fns: dict, steps: int, repeats: int = 7,
     Explained in chapters/<lang>/05_comparison.
     """
     if not isinstance(fns, dict) or not fns or not all(callable(f) for f in fns.values()):
-        raise TypeError(f"fns must be a non-empty dict of name -> callable, got {fns!r}")
+        raise TypeError(v.say(f"fns must be a non-empty dict of name -> callable, got {fns!r}",
+                              f"fns에는 이름 -> 함수로 된 비어 있지 않은 딕셔너리가 필요합니다. "
+                              f"받은 것: {fns!r}"))
     steps = v.check_size("steps", steps)
     repeats = v.check_size("repeats", repeats)
     rounds = {name: [] for name in fns}
@@ -216,8 +220,10 @@ class AddingSweep:
     def _select(self, cell: str, length: int) -> list:
         found = [r for r in self.runs if r.cell == cell and r.length == length]
         if not found:
-            raise ValueError(f"no runs for cell={cell!r}, length={length}; the sweep has "
-                             f"cells {self.cells} and lengths {self.lengths}")
+            raise ValueError(v.say(f"no runs for cell={cell!r}, length={length}; the sweep has "
+                                   f"cells {self.cells} and lengths {self.lengths}",
+                                   f"cell={cell!r}, length={length}인 실행이 없습니다. 이 측정의 "
+                                   f"셀은 {self.cells}, 길이는 {self.lengths}입니다"))
         return found
 
     @property

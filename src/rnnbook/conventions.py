@@ -60,7 +60,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._validate import check_keys, check_shape, float_array
+from ._validate import check_keys, check_shape, float_array, say
 
 __all__ = [
     "NotConvertibleError",
@@ -86,6 +86,13 @@ _RESET_BEFORE_MESSAGE = (
     "different layouts of one model, so no exact conversion exists. Use a Keras GRU with "
     "reset_after=True (bias shape (2, 3H)), or compute the reset-before cell with "
     "rnnbook.conventions.gru_step_reset_before.")
+_RESET_BEFORE_MESSAGE_KO = (
+    "reset_after=False인 Keras GRU는 리셋 게이트를 순환 행렬 곱 앞에서 곱합니다"
+    "(h~ = tanh(x W_h + b_h + (r * h) U_h)). PyTorch의 GRU는 행렬 곱 뒤에서 곱합니다"
+    "(n = tanh(W_in x + b_in + r * (W_hn h + b_hn))). 두 식은 한 모델의 가중치를 다르게 "
+    "저장한 것이 아니라 서로 다른 모델이므로 정확한 변환은 없습니다. reset_after=True인 "
+    "Keras GRU(편향 모양 (2, 3H))를 쓰거나, 리셋 게이트를 앞에 두는 셀을 "
+    "rnnbook.conventions.gru_step_reset_before로 계산하세요.")
 
 
 class NotConvertibleError(ValueError):
@@ -102,17 +109,22 @@ def _weights(name: str, weights, keys: tuple) -> dict:
         items = {k: weights[k] for k in keys}
     elif isinstance(weights, Sequence) and not isinstance(weights, (str, bytes)):
         if len(weights) != len(keys):
-            raise ValueError(f"{name} as a list must hold {len(keys)} arrays {list(keys)}, "
-                             f"got {len(weights)}")
+            raise ValueError(say(f"{name} as a list must hold {len(keys)} arrays {list(keys)}, "
+                                 f"got {len(weights)}",
+                                 f"리스트로 준 {name}에는 배열 {len(keys)}개 {list(keys)}가 "
+                                 f"있어야 합니다. 받은 개수: {len(weights)}"))
         items = dict(zip(keys, weights))
     else:
-        raise TypeError(f"{name} must be a dict with keys {list(keys)}, got "
-                        f"{type(weights).__name__}")
+        raise TypeError(say(f"{name} must be a dict with keys {list(keys)}, got "
+                            f"{type(weights).__name__}",
+                            f"{name}에는 키가 {list(keys)}인 딕셔너리가 필요합니다. "
+                            f"받은 것: {type(weights).__name__}"))
     arrays = {k: float_array(f"{name}[{k!r}]", v) for k, v in items.items()}
     dtypes = {a.dtype for a in arrays.values()}
     if len(dtypes) > 1:
-        raise TypeError(f"{name} must hold arrays of one dtype, got "
-                        f"{ {k: str(a.dtype) for k, a in arrays.items()} }")
+        found = {k: str(a.dtype) for k, a in arrays.items()}
+        raise TypeError(say(f"{name} must hold arrays of one dtype, got {found}",
+                            f"{name}의 배열은 모두 같은 dtype이어야 합니다. 받은 dtype: {found}"))
     return arrays
 
 
@@ -121,12 +133,16 @@ def _torch_params(name: str, params, gates: int) -> tuple[dict, int, int]:
     p = _weights(name, params, TORCH_KEYS)
     w_hh = p["weight_hh"]
     if w_hh.ndim != 2 or w_hh.shape[0] != gates * w_hh.shape[1]:
-        raise ValueError(f"{name}['weight_hh'] must have shape (G*H, H) with G = {gates}, "
-                         f"got {w_hh.shape}")
+        raise ValueError(say(f"{name}['weight_hh'] must have shape (G*H, H) with G = {gates}, "
+                             f"got {w_hh.shape}",
+                             f"{name}['weight_hh']의 모양은 G = {gates}일 때 (G*H, H)여야 합니다. "
+                             f"받은 모양: {w_hh.shape}"))
     H = w_hh.shape[1]
     if p["weight_ih"].ndim != 2:
-        raise ValueError(f"{name}['weight_ih'] must have shape (G*H, I) = ({gates * H}, I), "
-                         f"got {p['weight_ih'].shape}")
+        raise ValueError(say(f"{name}['weight_ih'] must have shape (G*H, I) = ({gates * H}, I), "
+                             f"got {p['weight_ih'].shape}",
+                             f"{name}['weight_ih']의 모양은 (G*H, I) = ({gates * H}, I)여야 합니다. "
+                             f"받은 모양: {p['weight_ih'].shape}"))
     I = p["weight_ih"].shape[1]
     check_shape(f"{name}['weight_ih']", p["weight_ih"], (gates * H, I), "(G*H, I)")
     check_shape(f"{name}['bias_ih']", p["bias_ih"], (gates * H,), "(G*H,)")
@@ -139,12 +155,16 @@ def _column_weights(name: str, weights, keys: tuple, gates: int) -> tuple[dict, 
     w = _weights(name, weights, keys)
     w_x, w_h = w[keys[0]], w[keys[1]]
     if w_h.ndim != 2 or w_h.shape[1] != gates * w_h.shape[0]:
-        raise ValueError(f"{name}[{keys[1]!r}] must have shape (H, G*H) with G = {gates}, "
-                         f"got {w_h.shape}")
+        raise ValueError(say(f"{name}[{keys[1]!r}] must have shape (H, G*H) with G = {gates}, "
+                             f"got {w_h.shape}",
+                             f"{name}[{keys[1]!r}]의 모양은 G = {gates}일 때 (H, G*H)여야 합니다. "
+                             f"받은 모양: {w_h.shape}"))
     H = w_h.shape[0]
     if w_x.ndim != 2:
-        raise ValueError(f"{name}[{keys[0]!r}] must have shape (I, G*H) = (I, {gates * H}), "
-                         f"got {w_x.shape}")
+        raise ValueError(say(f"{name}[{keys[0]!r}] must have shape (I, G*H) = (I, {gates * H}), "
+                             f"got {w_x.shape}",
+                             f"{name}[{keys[0]!r}]의 모양은 (I, G*H) = (I, {gates * H})여야 합니다. "
+                             f"받은 모양: {w_x.shape}"))
     I = w_x.shape[0]
     check_shape(f"{name}[{keys[0]!r}]", w_x, (I, gates * H), "(I, G*H)")
     return w, I, H
@@ -161,10 +181,12 @@ def _inverse(order: tuple) -> tuple:
 
 def _check_reset_after(reset_after) -> None:
     if not isinstance(reset_after, (bool, np.bool_)):
-        raise TypeError(f"reset_after must be a bool, got {type(reset_after).__name__} "
-                        f"{reset_after!r}")
+        raise TypeError(say(f"reset_after must be a bool, got {type(reset_after).__name__} "
+                            f"{reset_after!r}",
+                            f"reset_after에는 bool이 필요합니다. "
+                            f"받은 것: {type(reset_after).__name__} {reset_after!r}"))
     if not reset_after:
-        raise NotConvertibleError(_RESET_BEFORE_MESSAGE)
+        raise NotConvertibleError(say(_RESET_BEFORE_MESSAGE, _RESET_BEFORE_MESSAGE_KO))
 
 
 def torch_to_keras_lstm(params) -> dict:
@@ -250,9 +272,11 @@ def keras_to_torch_gru(weights, reset_after: bool = True) -> dict:
     _check_reset_after(reset_after)
     w, _, H = _column_weights("weights", weights, KERAS_KEYS, 3)
     if w["bias"].shape == (3 * H,):
-        raise NotConvertibleError(
+        raise NotConvertibleError(say(
             f"weights['bias'] has shape {w['bias'].shape} = (3H,), the layout of a Keras GRU "
-            f"with reset_after=False. " + _RESET_BEFORE_MESSAGE)
+            f"with reset_after=False. " + _RESET_BEFORE_MESSAGE,
+            f"weights['bias']의 모양 {w['bias'].shape} = (3H,)는 reset_after=False인 Keras GRU의 "
+            f"저장 방식입니다. " + _RESET_BEFORE_MESSAGE_KO))
     check_shape("weights['bias']", w["bias"], (2, 3 * H), "(2, 3H)")
     back = _inverse(_KERAS_GRU_ORDER)
     return {"weight_ih": _reorder(w["kernel"].T, back, H),
@@ -350,12 +374,14 @@ def _gru_inputs(x, h, params) -> tuple[np.ndarray, np.ndarray, dict, int]:
     x = float_array("x", x)
     h = float_array("h", h)
     if x.ndim != 2:
-        raise ValueError(f"x must have shape (B, I) = (B, {I}), got {x.shape}")
+        raise ValueError(say(f"x must have shape (B, I) = (B, {I}), got {x.shape}",
+                             f"x의 모양은 (B, I) = (B, {I})여야 합니다. 받은 모양: {x.shape}"))
     B = x.shape[0]
     check_shape("x", x, (B, I), "(B, I)")
     check_shape("h", h, (B, H), "(B, H)")
     if h.dtype != x.dtype:
-        raise TypeError(f"h must have the dtype of x ({x.dtype}), got {h.dtype}")
+        raise TypeError(say(f"h must have the dtype of x ({x.dtype}), got {h.dtype}",
+                            f"h의 dtype은 x와 같은 {x.dtype}이어야 합니다. 받은 dtype: {h.dtype}"))
     return x, h, {k: v.astype(x.dtype, copy=False) for k, v in p.items()}, H
 
 

@@ -37,16 +37,24 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
     Returns g with the shape and dtype of ``x``. Explained in chapters/<lang>/02_bptt_and_gradients.
     """
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"x must be a NumPy array (it is perturbed in place), "
-                        f"got {type(x).__name__}")
+        raise TypeError(v.say(f"x must be a NumPy array (it is perturbed in place), "
+                              f"got {type(x).__name__}",
+                              f"x에는 NumPy 배열이 필요합니다(그 자리에서 값을 바꿔 가며 잽니다). "
+                              f"받은 것: {type(x).__name__}"))
     v.float_array("x", x)
     if x.dtype != np.float64:
-        raise TypeError(f"x must be float64 for a gradient check (float32 rounding swamps "
-                        f"differences of size eps), got {x.dtype}; use x.astype(np.float64)")
+        raise TypeError(v.say(f"x must be float64 for a gradient check (float32 rounding swamps "
+                              f"differences of size eps), got {x.dtype}; use x.astype(np.float64)",
+                              f"기울기 검사에는 float64인 x가 필요합니다(float32의 반올림 오차가 "
+                              f"eps 크기의 차이를 덮어 버립니다). 받은 dtype: {x.dtype}. "
+                              f"x.astype(np.float64)를 쓰세요"))
     if not x.flags.writeable:
-        raise ValueError("x must be writeable: it is perturbed in place, got a read-only array")
+        raise ValueError(v.say("x must be writeable: it is perturbed in place, got a read-only array",
+                               "x는 쓰기 가능한 배열이어야 합니다(그 자리에서 값을 바꿔 가며 잽니다). "
+                               "받은 것: 읽기 전용 배열"))
     if not (isinstance(eps, (float, int)) and eps > 0):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+        raise ValueError(v.say(f"eps must be a positive number, got {eps!r}",
+                               f"eps에는 양수가 필요합니다. 받은 값: {eps!r}"))
     grad = np.zeros_like(x)
     for k in np.ndindex(x.shape):
         old = x[k]
@@ -64,7 +72,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
 def _scalar(value) -> float:
     arr = np.asarray(value)
     if arr.size != 1:
-        raise ValueError(f"f must return a scalar, got an array of shape {arr.shape}")
+        raise ValueError(v.say(f"f must return a scalar, got an array of shape {arr.shape}",
+                               f"f는 스칼라를 돌려주어야 합니다. 받은 것: 모양 {arr.shape}인 배열"))
     return float(arr.reshape(()))
 
 
@@ -80,7 +89,8 @@ def rel_error(a, b) -> float:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got a {a.shape} and b {b.shape}")
+        raise ValueError(v.say(f"a and b must have the same shape, got a {a.shape} and b {b.shape}",
+                               f"a와 b의 모양이 같아야 합니다. 받은 모양: a {a.shape}, b {b.shape}"))
     if a.size == 0:
         return 0.0
     scale = np.max(np.abs(a) + np.abs(b))

@@ -38,8 +38,10 @@ def _check_states(hs, weight_hh, nonlinearity: str):
     v.check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     hs = v.check_shape("hs", v.float_array("hs", hs), (None, None, None), "(T+1, B, H)")
     if hs.shape[0] < 2:
-        raise ValueError(f"hs must hold h_0 … h_T with T >= 1, i.e. shape (T+1, B, H) with "
-                         f"T+1 >= 2, got {hs.shape}")
+        raise ValueError(v.say(f"hs must hold h_0 … h_T with T >= 1, i.e. shape (T+1, B, H) with "
+                               f"T+1 >= 2, got {hs.shape}",
+                               f"hs에는 T >= 1인 h_0 … h_T, 곧 T+1 >= 2인 모양 (T+1, B, H)가 "
+                               f"필요합니다. 받은 모양: {hs.shape}"))
     H = hs.shape[2]
     W_hh = v.check_shape("weight_hh", v.float_array("weight_hh", weight_hh, dtype=hs.dtype),
                          (H, H), "(H, H)", "H from hs.shape[2]")
@@ -74,7 +76,9 @@ def _check_jacobians(jacs) -> np.ndarray:
     jacs = v.check_shape("jacs", v.float_array("jacs", jacs), (None, None, None, None),
                          "(T, B, H, H)")
     if jacs.shape[2] != jacs.shape[3] or 0 in jacs.shape:
-        raise ValueError(f"jacs must have shape (T, B, H, H) with T, B, H >= 1, got {jacs.shape}")
+        raise ValueError(v.say(f"jacs must have shape (T, B, H, H) with T, B, H >= 1, got {jacs.shape}",
+                               f"jacs의 모양은 T, B, H >= 1인 (T, B, H, H)여야 합니다. "
+                               f"받은 모양: {jacs.shape}"))
     return jacs
 
 
@@ -89,7 +93,8 @@ def jacobian_product(jacs, t: int) -> np.ndarray:
     jacs = _check_jacobians(jacs)
     T, B, H, _ = jacs.shape
     if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t <= T:
-        raise ValueError(f"t must be an int with 0 <= t <= T = {T}, got {t!r}")
+        raise ValueError(v.say(f"t must be an int with 0 <= t <= T = {T}, got {t!r}",
+                               f"t에는 0 <= t <= T = {T}인 정수가 필요합니다. 받은 값: {t!r}"))
     P = np.broadcast_to(np.eye(H, dtype=jacs.dtype), (B, H, H)).copy()
     for k in range(T, t, -1):
         P = P @ jacs[k - 1]  # (B, H, H): J_T ⋯ J_k
@@ -136,10 +141,10 @@ def state_grads(hs, weight_hh, dhs=None, dstate=None, nonlinearity: str = "tanh"
     grads = np.zeros_like(hs)
     if dhs is not None:
         dhs = v.float_array("dhs", dhs, dtype=hs.dtype)
-        grads[1:] = v.check_shape("dhs", dhs, (T, B, H), "(T, B, H)", "from hs")
+        grads[1:] = v.check_shape("dhs", dhs, (T, B, H), "(T, B, H)", v.say("from hs", "hs에서 얻은 값"))
     if dstate is not None:
         dstate = v.float_array("dstate", dstate, dtype=hs.dtype)
-        grads[T] += v.check_shape("dstate", dstate, (B, H), "(B, H)", "from hs")
+        grads[T] += v.check_shape("dstate", dstate, (B, H), "(B, H)", v.say("from hs", "hs에서 얻은 값"))
     d = _derivative(hs[1:], nonlinearity)  # (T, B, H)
     for t in range(T, 0, -1):
         grads[t - 1] += (grads[t] * d[t - 1]) @ W_hh  # (B, H)
@@ -180,20 +185,30 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h",
     rnn = getattr(model, "rnn", None)
     cells = {nn.RNN: torch_ref.RNNCell, nn.LSTM: torch_ref.LSTMCell, nn.GRU: torch_ref.GRUCell}
     if type(rnn) not in cells or not hasattr(model, "head") or not hasattr(model, "readout"):
-        raise TypeError(f"model must be a rnnbook.train.SeqModel (.rnn an nn.RNN, nn.LSTM "
-                        f"or nn.GRU, plus .head and .readout), got {type(model).__name__}")
+        raise TypeError(v.say(f"model must be a rnnbook.train.SeqModel (.rnn an nn.RNN, nn.LSTM "
+                              f"or nn.GRU, plus .head and .readout), got {type(model).__name__}",
+                              f"model에는 rnnbook.train.SeqModel(.rnn이 nn.RNN, nn.LSTM, nn.GRU 중 "
+                              f"하나이고 .head와 .readout이 있는 모델)이 필요합니다. "
+                              f"받은 것: {type(model).__name__}"))
     if rnn.num_layers != 1 or rnn.bidirectional or rnn.batch_first:
-        raise ValueError(f"model.rnn must be one layer, unidirectional and time-major; got "
-                         f"num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}, "
-                         f"batch_first={rnn.batch_first}")
+        raise ValueError(v.say(f"model.rnn must be one layer, unidirectional and time-major; got "
+                               f"num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}, "
+                               f"batch_first={rnn.batch_first}",
+                               f"model.rnn은 한 층, 단방향, 시간 축 우선이어야 합니다. 받은 설정: "
+                               f"num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}, "
+                               f"batch_first={rnn.batch_first}"))
     is_lstm = isinstance(rnn, nn.LSTM)
     if state == "c" and not is_lstm:
-        raise ValueError(f"state='c' needs an LSTM, got model.rnn of type {type(rnn).__name__}")
+        raise ValueError(v.say(f"state='c' needs an LSTM, got model.rnn of type {type(rnn).__name__}",
+                               f"state='c'에는 LSTM이 필요합니다. 받은 model.rnn의 형: "
+                               f"{type(rnn).__name__}"))
     dtype = torch.float64 if dtype is None else dtype
     xs = torch.as_tensor(xs, dtype=dtype)
     if xs.ndim != 3 or xs.shape[0] == 0 or xs.shape[2] != rnn.input_size:
-        raise ValueError(f"xs must have shape (T, B, I) with T >= 1 and I = {rnn.input_size} "
-                         f"(model.rnn.input_size), got {tuple(xs.shape)}")
+        raise ValueError(v.say(f"xs must have shape (T, B, I) with T >= 1 and I = {rnn.input_size} "
+                               f"(model.rnn.input_size), got {tuple(xs.shape)}",
+                               f"xs의 모양은 T >= 1, I = {rnn.input_size}(model.rnn.input_size)인 "
+                               f"(T, B, I)여야 합니다. 받은 모양: {tuple(xs.shape)}"))
     T, B, I = xs.shape
     H = rnn.hidden_size
     ys = torch.as_tensor(ys, dtype=dtype if loss == "mse" else torch.long)
@@ -224,16 +239,20 @@ def state_grad_norms(model, xs, ys, loss: str = "mse", state: str = "h",
 
 def _check_grads(grads) -> list:
     if not isinstance(grads, (list, tuple)) or not grads:
-        raise TypeError(f"grads must be a non-empty list of float arrays, "
-                        f"got {type(grads).__name__}")
+        raise TypeError(v.say(f"grads must be a non-empty list of float arrays, "
+                              f"got {type(grads).__name__}",
+                              f"grads에는 float 배열이 하나 이상 든 리스트가 필요합니다. "
+                              f"받은 것: {type(grads).__name__}"))
     return [v.float_array(f"grads[{k}]", g, finite=False) for k, g in enumerate(grads)]
 
 
 def _check_positive(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
+        raise TypeError(v.say(f"{name} must be a positive number, got {type(value).__name__} {value!r}",
+                              f"{name}에는 양수가 필요합니다. 받은 것: {type(value).__name__} {value!r}"))
     if not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
+        raise ValueError(v.say(f"{name} must be a positive number, got {value!r}",
+                               f"{name}에는 양수가 필요합니다. 받은 값: {value!r}"))
     return float(value)
 
 

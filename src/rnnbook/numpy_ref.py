@@ -69,10 +69,13 @@ def init_params(cell: str, input_size: int, hidden_size: int, rng=None,
     H = v.check_size("hidden_size", hidden_size)
     if isinstance(rng, bool) or not (rng is None or isinstance(rng, (int, np.integer,
                                                                     np.random.Generator))):
-        raise TypeError(f"rng must be a np.random.Generator, an int seed or None, "
-                        f"got {type(rng).__name__}")
+        raise TypeError(v.say(f"rng must be a np.random.Generator, an int seed or None, "
+                              f"got {type(rng).__name__}",
+                              f"rng에는 np.random.Generator, 정수 시드 또는 None이 필요합니다. "
+                              f"받은 것: {type(rng).__name__}"))
     if np.dtype(dtype) not in v.FLOAT_DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
+        raise TypeError(v.say(f"dtype must be float32 or float64, got {np.dtype(dtype)}",
+                              f"dtype은 float32 또는 float64여야 합니다. 받은 dtype: {np.dtype(dtype)}"))
     rng = np.random.default_rng(rng)
     k = 1.0 / np.sqrt(H)
     return {name: rng.uniform(-k, k, size=shape).astype(dtype)
@@ -288,22 +291,27 @@ def _check_state(name: str, cell: str, state, B: int, H: int, dtype, source: str
 
     ``source`` names the input that fixed B, for the error message.
     """
-    note = f"B from {source}, H from params['weight_hh']"
+    note = v.say(f"B from {source}, H from params['weight_hh']",
+                 f"B는 {source}에서, H는 params['weight_hh']에서 얻은 값")
     if state is None:
         zeros = np.zeros((B, H), dtype)
         return zeros, (np.zeros((B, H), dtype) if cell == "lstm" else None)
     if cell == "lstm":
         if not (isinstance(state, (tuple, list)) and len(state) == 2):
-            raise TypeError(f"{name} for an LSTM must be a pair (h, c) of (B, H) arrays "
-                            f"or None, got {type(state).__name__}")
+            raise TypeError(v.say(f"{name} for an LSTM must be a pair (h, c) of (B, H) arrays "
+                                  f"or None, got {type(state).__name__}",
+                                  f"LSTM의 {name}에는 (B, H) 배열의 쌍 (h, c) 또는 None이 "
+                                  f"필요합니다. 받은 것: {type(state).__name__}"))
         h = v.float_array(f"{name}[0] (h)", state[0], dtype=dtype)
         c = v.float_array(f"{name}[1] (c)", state[1], dtype=dtype)
         v.check_shape(f"{name}[0] (h)", h, (B, H), "(B, H)", note)
         v.check_shape(f"{name}[1] (c)", c, (B, H), "(B, H)", note)
         return h, c
     if isinstance(state, (tuple, list)):
-        raise TypeError(f"{name} for cell {cell!r} must be one (B, H) array or None, "
-                        f"got a {type(state).__name__}")
+        raise TypeError(v.say(f"{name} for cell {cell!r} must be one (B, H) array or None, "
+                              f"got a {type(state).__name__}",
+                              f"셀 {cell!r}의 {name}에는 (B, H) 배열 하나 또는 None이 필요합니다. "
+                              f"받은 것: {type(state).__name__}"))
     h = v.float_array(name, state, dtype=dtype)
     return v.check_shape(name, h, (B, H), "(B, H)", note), None
 
@@ -312,7 +320,8 @@ def _check_sequence(cell: str, xs, state0, params):
     """Validate a sequence's inputs; return (xs, h0, c0, params), c0 None unless LSTM."""
     xs = v.check_shape("xs", v.float_array("xs", xs), (None, None, None), "(T, B, I)")
     if 0 in xs.shape:
-        raise ValueError(f"xs must have T, B, I >= 1, got shape {xs.shape}")
+        raise ValueError(v.say(f"xs must have T, B, I >= 1, got shape {xs.shape}",
+                               f"xs의 T, B, I는 모두 1 이상이어야 합니다. 받은 모양: {xs.shape}"))
     T, B, I = xs.shape
     p, _, H = v.check_params("params", params, GATES[cell], input_size=I, dtype=xs.dtype,
                              input_from="xs.shape[2]")
@@ -336,8 +345,10 @@ def forward(cell: str, xs, state0, params: dict, nonlinearity: str = "tanh"):
     v.check_choice("cell", cell, CELLS)
     v.check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     if cell != "rnn" and nonlinearity != "tanh":
-        raise ValueError(f"nonlinearity applies to cell 'rnn' only, got {nonlinearity!r} "
-                         f"for cell {cell!r}")
+        raise ValueError(v.say(f"nonlinearity applies to cell 'rnn' only, got {nonlinearity!r} "
+                               f"for cell {cell!r}",
+                               f"nonlinearity는 셀 'rnn'에만 쓸 수 있습니다. 셀 {cell!r}에 "
+                               f"{nonlinearity!r}를 받았습니다"))
     xs, h0, c0, p = _check_sequence(cell, xs, state0, params)
     T = xs.shape[0]
     if cell == "rnn":
@@ -415,12 +426,16 @@ def _check_dstate(cache, dstate, B: int, H: int, dtype):
         return np.zeros((B, H), dtype), np.zeros((B, H), dtype)
     if is_lstm:
         if not (isinstance(dstate, (tuple, list)) and len(dstate) == 2):
-            raise TypeError(f"dstate for an LSTM must be a pair (dh_T, dc_T) or None, "
-                            f"got {type(dstate).__name__}")
+            raise TypeError(v.say(f"dstate for an LSTM must be a pair (dh_T, dc_T) or None, "
+                                  f"got {type(dstate).__name__}",
+                                  f"LSTM의 dstate에는 쌍 (dh_T, dc_T) 또는 None이 필요합니다. "
+                                  f"받은 것: {type(dstate).__name__}"))
         parts = dstate
     elif isinstance(dstate, (tuple, list)):
-        raise TypeError(f"dstate for this cell must be one (B, H) array or None, "
-                        f"got a {type(dstate).__name__}")
+        raise TypeError(v.say(f"dstate for this cell must be one (B, H) array or None, "
+                              f"got a {type(dstate).__name__}",
+                              f"이 셀의 dstate에는 (B, H) 배열 하나 또는 None이 필요합니다. "
+                              f"받은 것: {type(dstate).__name__}"))
     else:
         parts = (dstate, None)
     out = []
@@ -452,8 +467,10 @@ def backward(dhs, cache, dstate=None) -> dict:
     Explained in chapters/<lang>/02_bptt_and_gradients.
     """
     if not isinstance(cache, (RNNCache, LSTMCache, GRUCache)):
-        raise TypeError(f"cache must be the third value returned by forward(), "
-                        f"got {type(cache).__name__}")
+        raise TypeError(v.say(f"cache must be the third value returned by forward(), "
+                              f"got {type(cache).__name__}",
+                              f"cache에는 forward()가 돌려준 세 번째 값이 필요합니다. "
+                              f"받은 것: {type(cache).__name__}"))
     T, B, _ = cache.xs.shape
     H = cache.hs.shape[2]
     dtype = cache.xs.dtype

@@ -106,10 +106,11 @@ def use_book_style(lang: str = "en") -> None:
     if path is None:
         rc["font.family"] = ["DejaVu Sans"]
         if lang == "ko":
+            # only a Korean page needs the font, so its reader gets the warning in Korean
             warnings.warn(
-                "No Hangul font found, so Korean figure labels would show as boxes. "
-                "Install one (Debian/Colab: apt-get install fonts-nanum) or set "
-                "RNNBOOK_HANGUL_FONT to a .ttf file.",
+                "한글 글꼴을 찾지 못해 그림의 한글이 네모로 보입니다. 글꼴을 설치하거나"
+                "(Debian/Colab: apt-get install fonts-nanum) RNNBOOK_HANGUL_FONT를 .ttf 파일의 "
+                "경로로 정하세요.",
                 stacklevel=2,
             )
         return

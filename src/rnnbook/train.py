@@ -15,6 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._validate import say
+
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
@@ -31,15 +33,18 @@ class SeqModel(nn.Module):
                  readout: str = "last", forget_bias: float | None = None):
         super().__init__()
         if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+            raise ValueError(say(f"cell must be one of {sorted(CELLS)}, got {cell!r}",
+                                 f"cell의 값은 {sorted(CELLS)} 가운데 하나여야 합니다. 받은 값: {cell!r}"))
         if readout not in ("last", "all"):
-            raise ValueError(f"readout must be 'last' or 'all', got {readout!r}")
+            raise ValueError(say(f"readout must be 'last' or 'all', got {readout!r}",
+                                 f"readout의 값은 'last' 또는 'all'이어야 합니다. 받은 값: {readout!r}"))
         self.cell, self.readout = cell, readout
         self.rnn = CELLS[cell](input_size, hidden_size)
         self.head = nn.Linear(hidden_size, output_size)
         if forget_bias is not None:
             if cell != "lstm":
-                raise ValueError(f"forget_bias applies to an LSTM only, not to {cell!r}")
+                raise ValueError(say(f"forget_bias applies to an LSTM only, not to {cell!r}",
+                                     f"forget_bias는 LSTM에만 쓸 수 있습니다. 받은 셀: {cell!r}"))
             set_forget_bias(self.rnn, forget_bias)
 
     def forward(self, xs: torch.Tensor, state=None):
@@ -112,7 +117,8 @@ def fit(model: nn.Module, make_batch, steps: int, lr: float = 1e-2, loss: str = 
     Explained in chapters/<lang>/01_rnn.
     """
     if loss not in ("mse", "ce"):
-        raise ValueError(f"loss must be 'mse' or 'ce', got {loss!r}")
+        raise ValueError(say(f"loss must be 'mse' or 'ce', got {loss!r}",
+                             f"loss의 값은 'mse' 또는 'ce'여야 합니다. 받은 값: {loss!r}"))
     dtype = next(model.parameters()).dtype
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     hist = History()
@@ -120,12 +126,16 @@ def fit(model: nn.Module, make_batch, steps: int, lr: float = 1e-2, loss: str = 
     def criterion(pred, ys):
         if loss == "mse":
             if ys.shape != pred.shape:  # mse_loss would broadcast (B,) against (B, 1) to (B, B)
-                raise ValueError(f"ys must have the model output's shape {tuple(pred.shape)} for "
-                                 f"loss='mse', got {tuple(ys.shape)}")
+                raise ValueError(say(f"ys must have the model output's shape {tuple(pred.shape)} for "
+                                     f"loss='mse', got {tuple(ys.shape)}",
+                                     f"loss='mse'에서는 ys의 모양이 모델 출력의 모양 "
+                                     f"{tuple(pred.shape)}과 같아야 합니다. 받은 모양: {tuple(ys.shape)}"))
             return nn.functional.mse_loss(pred, ys)
         if ys.shape != pred.shape[:-1]:
-            raise ValueError(f"ys must hold class ids of shape {tuple(pred.shape[:-1])} for "
-                             f"loss='ce', got {tuple(ys.shape)}")
+            raise ValueError(say(f"ys must hold class ids of shape {tuple(pred.shape[:-1])} for "
+                                 f"loss='ce', got {tuple(ys.shape)}",
+                                 f"loss='ce'에서는 ys가 모양 {tuple(pred.shape[:-1])}인 클래스 번호여야 "
+                                 f"합니다. 받은 모양: {tuple(ys.shape)}"))
         return nn.functional.cross_entropy(pred.reshape(-1, pred.shape[-1]), ys.reshape(-1))
 
     def convert(batch):

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import check_size
+from .._validate import check_size, say
 
 
 def _rng(rng) -> np.random.Generator:
@@ -26,7 +26,9 @@ def _rng(rng) -> np.random.Generator:
         return rng
     if rng is None or isinstance(rng, (int, np.integer)):
         return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
+    raise TypeError(say(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}",
+                        f"rng에는 numpy Generator, 정수 시드 또는 None이 필요합니다. "
+                        f"받은 것: {type(rng).__name__}"))
 
 
 def one_hot(indices, n: int, dtype=np.float64) -> np.ndarray:
@@ -36,10 +38,13 @@ def one_hot(indices, n: int, dtype=np.float64) -> np.ndarray:
     """
     idx = np.asarray(indices)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
+        raise TypeError(say(f"indices must be integers, got dtype {idx.dtype}",
+                            f"indices는 정수여야 합니다. 받은 dtype: {idx.dtype}"))
     n = check_size("n", n)
     if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise ValueError(f"indices must lie in [0, {n}), got values in [{idx.min()}, {idx.max()}]")
+        raise ValueError(say(f"indices must lie in [0, {n}), got values in [{idx.min()}, {idx.max()}]",
+                             f"indices는 [0, {n}) 안에 있어야 합니다. 받은 값의 범위: "
+                             f"[{idx.min()}, {idx.max()}]"))
     return np.eye(n, dtype=dtype)[idx]
 
 
@@ -58,7 +63,8 @@ def hello(word: str = "hello") -> CharTask:
     appearance ("helo" for "hello"). Explained in chapters/<lang>/01_rnn.
     """
     if not isinstance(word, str) or len(word) < 2:
-        raise ValueError(f"word must be a string of at least 2 characters, got {word!r}")
+        raise ValueError(say(f"word must be a string of at least 2 characters, got {word!r}",
+                             f"word에는 두 글자 이상의 문자열이 필요합니다. 받은 값: {word!r}"))
     vocab = "".join(dict.fromkeys(word))
     ids = np.array([vocab.index(ch) for ch in word])
     inputs = one_hot(ids[:-1], len(vocab))[:, None, :]  # (T, 1, V)
@@ -77,7 +83,8 @@ def adding_problem(n: int, length: int, rng=None, dtype=np.float64):
     n = check_size("n", n)
     length = check_size("length", length)
     if length < 2:
-        raise ValueError(f"length must be at least 2 (one marker per half), got {length}")
+        raise ValueError(say(f"length must be at least 2 (one marker per half), got {length}",
+                             f"length는 2 이상이어야 합니다(절반마다 표시 하나). 받은 값: {length}"))
     g = _rng(rng)
     values = g.random((length, n))
     half = length // 2
@@ -147,11 +154,14 @@ def windows(series, length: int, horizon: int = 1):
     """
     x = np.asarray(series, dtype=np.float64)
     if x.ndim != 1:
-        raise ValueError(f"series must be 1-D, got shape {x.shape}")
+        raise ValueError(say(f"series must be 1-D, got shape {x.shape}",
+                             f"series는 1차원 배열이어야 합니다. 받은 모양: {x.shape}"))
     length = check_size("length", length)
     horizon = check_size("horizon", horizon)
     n = x.size - length - horizon + 1
     if n < 1:
-        raise ValueError(f"series of {x.size} values is too short for length={length}, horizon={horizon}")
+        raise ValueError(say(f"series of {x.size} values is too short for length={length}, horizon={horizon}",
+                             f"값이 {x.size}개인 series는 length={length}, horizon={horizon}에 "
+                             f"쓰기에 너무 짧습니다"))
     idx = np.arange(length)[:, None] + np.arange(n)[None, :]  # (length, N)
     return x[idx][..., None], x[length + horizon - 1 :][:n, None]

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.text import Text
 
-from .._validate import check_keys
+from .._validate import check_keys, say
 
 # Colours of the three kinds of node, shared by every diagram of the book.
 COLORS = {
@@ -52,8 +52,10 @@ def canvas(width: float, height: float, scale: float = 0.9, ax: Axes | None = No
     Explained in chapters/<lang>/01_rnn.
     """
     if not (width > 0 and height > 0):
-        raise ValueError(f"width and height must be positive, got width={width!r}, "
-                         f"height={height!r}")
+        raise ValueError(say(f"width and height must be positive, got width={width!r}, "
+                             f"height={height!r}",
+                             f"width와 height는 양수여야 합니다. 받은 값: width={width!r}, "
+                             f"height={height!r}"))
     if ax is None:
         fig, ax = plt.subplots(figsize=(width * scale, height * scale))
     else:
@@ -85,7 +87,8 @@ def box(ax: Axes, center: Sequence[float], text: str = "", *, width: float = 0.8
     Returns the patch. Explained in chapters/<lang>/01_rnn.
     """
     if kind not in COLORS:
-        raise ValueError(f"kind must be one of {sorted(COLORS)}, got {kind!r}")
+        raise ValueError(say(f"kind must be one of {sorted(COLORS)}, got {kind!r}",
+                             f"kind의 값은 {sorted(COLORS)} 가운데 하나여야 합니다. 받은 값: {kind!r}"))
     x, y = center
     patch = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
                            boxstyle="round,pad=0,rounding_size=0.08",
@@ -162,7 +165,8 @@ def check_labels(labels, keys: Sequence[str]) -> Mapping[str, str]:
     check_keys("labels", labels, keys, kind="a mapping of labels (str)")
     wrong = {k: type(v).__name__ for k, v in labels.items() if not isinstance(v, str)}
     if wrong:
-        raise TypeError(f"every label must be a str, got {wrong}")
+        raise TypeError(say(f"every label must be a str, got {wrong}",
+                            f"이름표는 모두 str이어야 합니다. 받은 형: {wrong}"))
     return labels
 
 

@@ -32,6 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
+from .._validate import say
 from ._draw import (COLORS, arrow, box, canvas, check_labels, label, legend_item, panel,
                     pointwise, pointwise_tanh, wire)
 
@@ -88,8 +89,10 @@ def draw_gru_cell(labels: Mapping[str, str], ax: Axes | None = None,
     """
     labels = check_labels(labels, LABEL_KEYS)
     if not isinstance(reset_after, bool):
-        raise TypeError(f"reset_after must be a bool, got {type(reset_after).__name__} "
-                        f"{reset_after!r}")
+        raise TypeError(say(f"reset_after must be a bool, got {type(reset_after).__name__} "
+                            f"{reset_after!r}",
+                            f"reset_after에는 bool이 필요합니다. "
+                            f"받은 것: {type(reset_after).__name__} {reset_after!r}"))
     fig, ax = canvas(WIDTH, HEIGHT, scale=0.62, ax=ax)
     panel(ax, (1.85, 0.35), 9.3, 5.15)
     mute = COLORS["muted"]

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from .._validate import say
 from . import _draw as d
 
 UNROLLED_KEYS = ("folded", "unrolled", "cell", "caption")
@@ -57,12 +58,15 @@ def unrolled(labels: Mapping[str, str], inputs: Sequence[str] | None = None,
     if inputs is not None:
         steps = len(inputs)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+        raise ValueError(say(f"steps must be a positive int, got {steps!r}",
+                             f"steps에는 양의 정수가 필요합니다. 받은 값: {steps!r}"))
     inputs = list(inputs) if inputs is not None else [f"$x_{{{t}}}$" for t in range(1, steps + 1)]
     outputs = (list(outputs) if outputs is not None
                else [f"$y_{{{t}}}$" for t in range(1, steps + 1)])
     if len(outputs) != steps:
-        raise ValueError(f"outputs must have one entry per step ({steps}), got {len(outputs)}")
+        raise ValueError(say(f"outputs must have one entry per step ({steps}), got {len(outputs)}",
+                             f"outputs에는 시간 단계마다 항목이 하나씩({steps}개) 있어야 합니다. "
+                             f"받은 개수: {len(outputs)}"))
 
     rows = {"caption": 0.25, "input": 0.9, "cell": 1.9, "output": 2.9, "title": 3.7}
     x_fold, x_first, dx = 0.9, 3.6, 1.5

@@ -64,7 +64,7 @@ MESSAGES = {
                                    "{names}. 측정한 셀은 {cells}입니다."),
         "adding_solvers.mismatch": ("{total}개 길이 가운데 {n}개에서 예측이 측정과 다릅니다. 한 셀이 "
                                     "어떤 길이를 푼다는 것은 그 셀의 실행 가운데 절반이 넘게 "
-                                    "{steps}단계 안에 MSE < {target}에 도달했다는 뜻입니다. {lines}"),
+                                    "{steps}번 갱신 안에 MSE < {target}에 도달했다는 뜻입니다. {lines}"),
         "adding_solvers.line": ("길이 {length}: 예측 {predicted}, 측정 {measured} "
                                 "(목표에 도달한 실행 수: {rates})."),
     },

@@ -178,8 +178,8 @@ MESSAGES = {
                           "계속 써야 하므로, 인자에 직접 쓰지 말고(`h += ...`, `h[:] = ...`) "
                           "새 배열을 만드세요(`h_next = ...`)."),
         "batch1_only": ("배치 크기가 1일 때만 맞고 B > 1이면 틀립니다(테스트 {case}: {problem}) "
-                        "예제 하나를 인덱싱하거나 한 행으로 reshape하지 말고, 배치 전체에 대해 "
-                        "행렬곱을 쓰세요(예: 모양이 (B, G·H)인 `x @ params['weight_ih'].T`)."),
+                        "샘플 하나를 인덱싱하거나 한 행으로 reshape하지 말고, 배치 전체에 대해 "
+                        "행렬 곱을 쓰세요(예: 모양이 (B, G·H)인 `x @ params['weight_ih'].T`)."),
         "mismatch": "{what} 값이 틀렸습니다: 최대 오차 {err}(테스트 {case}).",
         "mismatch.other_ok": "{what} 값은 맞습니다.",
         "lstm.swapped_hc": "(c_next, h_next) 순서로 반환했습니다. (h_next, c_next) 순서여야 합니다.",
@@ -205,10 +205,10 @@ MESSAGES = {
                            "o ⊙ tanh(c_next)입니다."),
         "lstm.h_from_old_c": ("h_next를 계산할 때 이전 셀 상태 c를 썼습니다. 새 셀 상태를 써야 "
                               "합니다: h_next = o ⊙ tanh(c_next)."),
-        "gru.z_flipped": ("갱신 게이트(z)의 규약이 뒤집혔습니다: z ⊙ n + (1 − z) ⊙ h를 "
+        "gru.z_flipped": ("갱신 게이트(z)의 관례가 뒤집혔습니다: z ⊙ n + (1 − z) ⊙ h를 "
                           "계산했지만, PyTorch와 이 책은 h_next = (1 − z) ⊙ n + z ⊙ h를 씁니다."),
-        "gru.reset_before": ("리셋 게이트(r)를 행렬곱 앞에서 적용했습니다"
-                             "(weight_hn (r ⊙ h) + bias_hn). PyTorch는 행렬곱 뒤에 적용합니다: "
+        "gru.reset_before": ("리셋 게이트(r)를 행렬 곱 앞에서 적용했습니다"
+                             "(weight_hn (r ⊙ h) + bias_hn). PyTorch는 행렬 곱 뒤에 적용합니다: "
                              "r ⊙ (weight_hn h + bias_hn)."),
         "gru.reset_bias_outside": ("리셋 게이트(r)를 weight_hn h에만 곱하고 bias_hn에는 곱하지 "
                                    "않았습니다: r ⊙ (weight_hn h + bias_hn)이어야 합니다."),
@@ -247,20 +247,20 @@ MESSAGES = {
         "clip.squared_norm": "전체 노름에 제곱근이 빠졌습니다: ‖g‖ = sqrt(Σ_k ‖g_k‖²).",
         "clip.inverted": ("배율이 뒤집혔습니다: ‖g‖ / max_norm이 아니라 max_norm / ‖g‖를 "
                           "곱해야 합니다."),
-        "shapes.wrong_type": "dict를 반환해야 하는데, 반환된 것은 {got}입니다.",
-        "shapes.missing_keys": "dict에 키가 빠졌습니다: {keys}.",
+        "shapes.wrong_type": "딕셔너리를 반환해야 하는데, 반환된 것은 {got}입니다.",
+        "shapes.missing_keys": "딕셔너리에 키가 빠졌습니다: {keys}.",
         "shapes.bad_value": "{key}의 값이 모양 튜플이 아닙니다: {got}.",
         "shapes.case": "T={T}, B={B}, I={I}, H={H}일 때:",
         "shapes.wrong": "{key}: 반환한 모양은 {got}인데, torch.nn.RNN에서는 {expected}입니다.",
         "shapes.hint.weight_transposed": "PyTorch는 가중치를 (출력, 입력) 모양으로 저장합니다.",
-        "shapes.hint.batch_first": ("입력이 시간 우선(time-major) (T, B, I)이므로 출력은 (T, B, H)"
+        "shapes.hint.batch_first": ("입력이 시간 축 우선(time-major) (T, B, I)이므로 출력은 (T, B, H)"
                                     "입니다. (B, T, H)는 batch_first=True일 때의 모양입니다."),
         "shapes.hint.h_n_layers": ("h_n의 맨 앞에는 층 축이 있습니다"
                                    "(num_layers · num_directions = 1): (1, B, H)."),
         "shapes.hint.bias_2d": "편향은 (H,) 모양의 벡터입니다.",
-        "tb.wrong_type": ("weight_ih, weight_hh, bias_ih, bias_hh를 키로 하는 배열의 dict를 "
+        "tb.wrong_type": ("weight_ih, weight_hh, bias_ih, bias_hh를 키로 하는 배열의 딕셔너리를 "
                           "반환해야 하는데, 반환된 것은 {got}입니다."),
-        "tb.missing_keys": "dict에 키가 빠졌습니다: {keys}.",
+        "tb.missing_keys": "딕셔너리에 키가 빠졌습니다: {keys}.",
         "tb.wrong_shape": "{key}의 모양이 {got}입니다. {expected} 모양이어야 합니다.",
         "tb.not_negated": ("{keys}의 z 행을 그대로 복사했습니다. 부호를 바꾸세요. "
                            "σ(−a) = 1 − σ(a)이므로 z 행(가중치와 편향 모두)의 부호를 바꾸면 z가 "
@@ -269,15 +269,15 @@ MESSAGES = {
         "tb.one_minus": ("{keys}의 z 행을 1 − W로 바꿨습니다. 부호만 바꾸어야 합니다"
                          "(σ(−a) = 1 − σ(a))."),
         "tb.wrong_block": "{keys}의 {gates} 행이 틀렸습니다.",
-        "bwd.wrong_type": ("{keys}를 키로 하는 기울기의 dict를 반환해야 하는데, 반환된 것은 "
+        "bwd.wrong_type": ("{keys}를 키로 하는 기울기의 딕셔너리를 반환해야 하는데, 반환된 것은 "
                            "{got}입니다."),
-        "bwd.missing_keys": "dict에 기울기가 빠졌습니다: {keys}.",
+        "bwd.missing_keys": "딕셔너리에 기울기가 빠졌습니다: {keys}.",
         "bwd.wrong": ("기울기가 틀렸습니다: {keys}(중앙 차분과의 최대 오차 {err}, "
                       "테스트 {case})."),
         "bwd.dh_into_dc": ("c_next에 도달하는 기울기에는 h_next = o ⊙ tanh(c_next)를 거치는 경로도 "
                            "들어가야 합니다: dc_next에 dh_next ⊙ o ⊙ (1 − tanh²(c_next))를 "
                            "더하세요."),
-        "bwd.gate_rows": ("매개변수 기울기에서 {gates}의 행이 틀렸습니다. 다른 게이트의 행은 "
+        "bwd.gate_rows": ("파라미터 기울기에서 {gates}의 행이 틀렸습니다. 다른 게이트의 행은 "
                           "맞습니다."),
     },
 }

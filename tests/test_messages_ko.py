@@ -1,0 +1,75 @@
+"""Library errors in the reader's language (issue 16).
+
+Under ``rnnbook.setup(lang="ko")`` every error the package raises is Korean, without an
+English sentence; by default (and after ``setup(lang="en")``) it is English, as the other
+tests of bad input expect.
+"""
+
+import numpy as np
+import pytest
+
+import nbcheck
+from figures import korean  # noqa: F401  (fixture)
+from rnnbook import conventions, data, gradcheck, gradients, numpy_ref
+
+rng = np.random.default_rng(0)
+RNN_PARAMS = numpy_ref.init_params("rnn", 3, 4, rng=0)
+KERAS_RESET_BEFORE = {"kernel": np.zeros((4, 15)), "recurrent_kernel": np.zeros((5, 15)), "bias": np.zeros(15)}
+
+
+def _train_bad_cell():
+    from rnnbook import train
+
+    train.make_model("transformer", 2, 4, 1)
+
+
+CASES = {  # one bad call per module, each failing in a different check
+    "_validate.check_shape": lambda: numpy_ref.rnn_step(np.zeros((2, 3)), np.zeros((5, 4)), RNN_PARAMS),
+    "_validate.check_keys": lambda: numpy_ref.rnn_step(np.zeros((2, 3)), None, {"weight_ih": np.zeros((4, 3))}),
+    "_validate.float_array": lambda: numpy_ref.rnn_step(np.zeros((2, 3), dtype=int), None, RNN_PARAMS),
+    "_validate.finite": lambda: numpy_ref.rnn_step(np.full((2, 3), np.nan), None, RNN_PARAMS),
+    "_validate.check_choice": lambda: numpy_ref.rnn_step(np.zeros((2, 3)), None, RNN_PARAMS, nonlinearity="gelu"),
+    "numpy_ref.state": lambda: numpy_ref.forward("lstm", np.zeros((2, 1, 3)), np.zeros((1, 4)),
+                                                 numpy_ref.init_params("lstm", 3, 4, rng=0)),
+    "numpy_ref.init_params": lambda: numpy_ref.init_params("rnn", 3, 4, rng="seed"),
+    "conventions.reset_before": lambda: conventions.keras_to_torch_gru(KERAS_RESET_BEFORE, reset_after=False),
+    "conventions.bias_3H": lambda: conventions.keras_to_torch_gru(KERAS_RESET_BEFORE),
+    "data.one_hot": lambda: data.one_hot(np.array([0, 7]), 4),
+    "data.windows": lambda: data.windows(np.zeros(5), 10),
+    "gradcheck.float64": lambda: gradcheck.numerical_gradient(lambda x: float(x.sum()), np.zeros(3, np.float32)),
+    "gradients.clip": lambda: gradients.clip_grad_norm([np.ones(3)], -1.0),
+    "train.make_model": _train_bad_cell,
+}
+
+
+def _message(call) -> str:
+    with pytest.raises((TypeError, ValueError)) as info:
+        call()
+    return str(info.value)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_errors_are_korean_under_setup_ko(name, korean):  # noqa: F811
+    msg = _message(CASES[name])
+    assert nbcheck.HANGUL.search(msg), f"{name}: not Korean under setup(lang='ko'): {msg}"
+    assert nbcheck.english_sentences(msg) == [], f"{name}: English sentence in {msg!r}"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_errors_are_english_by_default(name):
+    msg = _message(CASES[name])
+    assert not nbcheck.HANGUL.search(msg), f"{name}: Korean in the default (English) message: {msg}"
+
+
+def test_the_english_form_would_fail_the_korean_check():
+    """The check above can fail: the English message of the same call has English sentences."""
+    msg = _message(CASES["conventions.reset_before"])
+    assert nbcheck.english_sentences(msg), msg
+
+
+def test_setup_en_switches_back(korean):  # noqa: F811
+    import rnnbook
+
+    assert nbcheck.HANGUL.search(_message(CASES["data.one_hot"]))
+    rnnbook.setup(lang="en")
+    assert not nbcheck.HANGUL.search(_message(CASES["data.one_hot"]))
