@@ -351,7 +351,12 @@ _WORD = r"(?<![\w.=/`'\"-])[A-Za-z][a-z]+(?![\w.(=/`'\"-])"
 ENGLISH_SENTENCE = re.compile(rf"{_WORD}(?:,? {_WORD}){{2,}}")
 # Output that is code or a third-party message, not the book's own words.
 CODE_LISTING_CALLS = ("inspect.getsource(", "inspect.getdoc(", "inspect.signature(")
-THIRD_PARTY_ENGLISH = ("mat1 and mat2 shapes cannot be multiplied",)
+THIRD_PARTY_ENGLISH = (  # torch's own error messages, shown on purpose
+    "mat1 and mat2 shapes cannot be multiplied",
+    "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True",
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed)",
+)
 
 
 def english_sentences(text: str) -> list[str]:

@@ -80,7 +80,7 @@ def test_right_answers_pass(fn, lang):
 
 @pytest.mark.parametrize("flags, diagnosis, en_words, ko_words", [
     ({"drop_r": True}, "gru_bwd.reset_outside", "misses the factor r", "r이 빠졌습니다"),
-    ({"reset_first": True}, "gru_bwd.reset_before", "before the matmul", "행렬곱 앞에서"),
+    ({"reset_first": True}, "gru_bwd.reset_before", "before the matmul", "행렬 곱 앞에서"),
     ({"swap_z": True}, "gru_bwd.z_swapped", "swapped", "뒤바뀌었습니다"),
     ({"no_skip": True}, "gru_bwd.no_direct_path", "direct path", "직접 경로"),
     ({"hn_like_in": True}, "gru_bwd.bias_hn_like_in", "like bias_in's", "bias_in처럼"),

@@ -26,7 +26,7 @@ def test_right_answers_pass(lang):
 
 
 @pytest.mark.parametrize("fn, diagnosis, en_words, ko_words", [
-    (lambda c, I, H, B: B * G[c] * H * I, "step_cost.no_hh", "hidden-to-hidden", "행렬곱이 빠졌"),
+    (lambda c, I, H, B: B * G[c] * H * I, "step_cost.no_hh", "hidden-to-hidden", "행렬 곱이 빠졌"),
     (lambda c, I, H, B: G[c] * H * (I + H), "step_cost.no_batch", "multiply by B", "B를 곱하세요"),
     (lambda c, I, H, B: B * H * (I + H), "step_cost.one_gate", "one gate block", "하나로"),
     (lambda c, I, H, B: B * {"rnn": 4, "lstm": 3, "gru": 4}[c] * H * (I + H),

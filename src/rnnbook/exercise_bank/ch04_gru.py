@@ -150,8 +150,8 @@ MESSAGES = {
             "W_hn h + b_hn의 기울기에 r이 빠졌습니다. n = tanh(a_n + r ⊙ (W_hn h + b_hn))이므로 "
             "W_hn h + b_hn에 도달하는 기울기는 da_n이 아니라 da_n ⊙ r입니다."),
         "gru_bwd.reset_before": (
-            "리셋 게이트를 행렬곱 앞에서 적용한 것처럼(W_hn (r ⊙ h) + b_hn) 미분했습니다. "
-            "PyTorch는 행렬곱 뒤에 적용하므로(r ⊙ (W_hn h + b_hn)) dr = da_n ⊙ (W_hn h + b_hn)이고 "
+            "리셋 게이트를 행렬 곱 앞에서 적용한 것처럼(W_hn (r ⊙ h) + b_hn) 미분했습니다. "
+            "PyTorch는 행렬 곱 뒤에 적용하므로(r ⊙ (W_hn h + b_hn)) dr = da_n ⊙ (W_hn h + b_hn)이고 "
             "W_hn의 기울기는 (da_n ⊙ r)ᵀ h입니다."),
         "gru_bwd.z_swapped": (
             "z와 1 − z가 뒤바뀌었습니다. h' = (1 − z) ⊙ n + z ⊙ h에서 이전 상태에 곱해지는 것은 "

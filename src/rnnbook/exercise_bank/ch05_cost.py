@@ -79,7 +79,7 @@ MESSAGES = {
     "ko": {
         "step_cost.wrong_type": ("정수(int)를 반환해야 합니다. cell={cell!r}, I={I}, H={H}, B={B}에서 "
                                  "반환된 것은 {got}입니다."),
-        "step_cost.no_hh": ("은닉 상태끼리의 행렬곱이 빠졌습니다. 게이트 블록마다 (H × H) 모양의 "
+        "step_cost.no_hh": ("은닉 상태끼리의 행렬 곱이 빠졌습니다. 게이트 블록마다 (H × H) 모양의 "
                             "weight_hh도 h에 곱하므로, 블록 하나와 시퀀스 하나마다 H · H번의 "
                             "곱셈-덧셈이 더 있습니다."),
         "step_cost.no_batch": ("배치가 빠졌습니다. 시퀀스 B개가 저마다 한 단계의 계산을 모두 하므로 "
@@ -92,7 +92,7 @@ MESSAGES = {
         "step_cost.params": ("편향까지 포함한 파라미터 수에 B를 곱했습니다. 편향은 곱해지지 않고 "
                              "더해지기만 하므로, 곱셈-덧셈에는 가중치만 들어갑니다: 시퀀스 "
                              "하나당 G · H · (I + H)."),
-        "step_cost.no_hh_no_batch": ("은닉 상태끼리의 행렬곱(게이트 블록마다 H · H)과 배치 "
+        "step_cost.no_hh_no_batch": ("은닉 상태끼리의 행렬 곱(게이트 블록마다 H · H)과 배치 "
                                      "크기 B가 모두 빠졌습니다."),
         "step_cost.mismatch": ("cell={cell!r}, I={I}, H={H}, B={B}에서 개수가 틀렸습니다. 반환값은 "
                                "{got}인데, torch.nn의 셀은 곱셈-덧셈을 {expected}번 합니다."),
