@@ -71,6 +71,46 @@ def test_every_page_links_to_its_twin(parsed, lang):
         assert parsed[target].lang == other
 
 
+def test_every_section_maps_to_its_twin_section_and_back(parsed):
+    """The language link lands on the same section: twins' sections have the same position ids."""
+    pairs = [(p, built.HTML / "chapters" / "en" / p.name) for p in _chapter_pages(parsed, "ko")]
+    assert pairs
+    problems = []
+    for ko, en in pairs:
+        for page in (ko, en):
+            missing = [title for pid, title in parsed[page].sections if pid is None]
+            if missing or not parsed[page].sections:
+                problems.append(f"{page.relative_to(built.HTML)}: sections without a position id: {missing or 'no sections'}")
+        ko_ids = [pid for pid, _ in parsed[ko].sections]
+        en_ids = [pid for pid, _ in parsed[en].sections]
+        for pid, title in parsed[ko].sections:
+            if pid not in en_ids:
+                problems.append(f"{ko.name}: Korean section {title!r} ({pid}) has no English twin section")
+        for pid, title in parsed[en].sections:
+            if pid not in ko_ids:
+                problems.append(f"{en.name}: English section {title!r} ({pid}) has no Korean twin section")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", book.LANGS)
+def test_previous_and_next_stay_in_the_language(parsed, lang):
+    """Each language is its own chain: the first chapter goes back to the landing page,
+    the last page (the glossary) has no "next"."""
+    pages = _chapter_pages(parsed, lang)
+    wrong = []
+    for p in pages:
+        for href, a in parsed[p].links:
+            cls = a.get("class") or ""
+            if "left-prev" not in cls and "right-next" not in cls:
+                continue
+            target = (p.parent / href.split("#")[0]).resolve()
+            if target.parent != p.parent and target != built.HTML / "index.html":
+                wrong.append(f"{p.name}: {cls} goes to {target.relative_to(built.HTML)}")
+    assert not wrong, wrong
+    last = built.HTML / "chapters" / lang / "glossary.html"
+    assert not [h for h, a in parsed[last].links if "right-next" in (a.get("class") or "")]
+
+
 def test_colab_buttons_point_at_the_notebook_on_main(parsed):
     owner_repo = book.repository_url().removeprefix("https://github.com/")
     for nb in book.notebooks():

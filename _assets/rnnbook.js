@@ -1,0 +1,80 @@
+// The book's own page behaviour (loaded on every page, deferred). See _ext/reader.py
+// and _ext/bilingual.py for the build-time half.
+(function () {
+  "use strict";
+  const lang = document.documentElement.lang === "ko" ? "ko" : "en";
+  const POSITION = /^s(-[0-9]+)+$/;
+
+  // Language link: carry the position id of the section in view (s-2-3 names the
+  // same section in both twins), so the reader lands where they were reading.
+  function sectionInView() {
+    const header = document.querySelector(".bd-header-article");
+    const line = (header ? header.getBoundingClientRect().bottom : 0) + 16;
+    let current = null;
+    for (const el of document.querySelectorAll(".bd-article [id^='s-']")) {
+      if (!POSITION.test(el.id)) continue;
+      const target = el.tagName === "SECTION" ? el : (el.closest("section") || el);
+      if (target.getBoundingClientRect().top <= line) current = el.id;
+      else break;
+    }
+    return current;
+  }
+  function updateTwinLinks() {
+    const id = sectionInView();
+    for (const a of document.querySelectorAll("a.rnnbook-twin")) {
+      const base = a.getAttribute("href").split("#")[0];
+      a.setAttribute("href", id ? `${base}#${id}` : base);
+    }
+  }
+  let pending = false;
+  window.addEventListener("scroll", () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; updateTwinLinks(); });
+  }, { passive: true });
+  for (const ev of ["pointerdown", "focusin", "keydown"]) {
+    document.addEventListener(ev, (e) => {
+      if (e.target.closest && e.target.closest("a.rnnbook-twin")) updateTwinLinks();
+    }, true);
+  }
+
+  // Each language searches from its own search page (search-ko.html has Korean words).
+  if (lang === "ko") {
+    for (const form of document.querySelectorAll("form.bd-search")) {
+      form.setAttribute("action", form.getAttribute("action").replace(/search\.html$/, "search-ko.html"));
+    }
+  }
+
+  // Wide outputs, code and tables scroll inside their own box; show that there is more.
+  const SCROLLERS = ".bd-article pre, .bd-article .cell_output .output, .bd-article .pst-scrollable-table-container, "
+    + ".bd-article .math-wrapper, .bd-article div.math, .bd-article mjx-container[display='true'], .bd-article table";
+  function markScrollers() {
+    for (const el of document.querySelectorAll(SCROLLERS)) {
+      const more = el.scrollWidth - el.clientWidth > 1;
+      el.classList.toggle("rnnbook-scrolls", more);
+      el.classList.toggle("rnnbook-more-right", more && el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+      el.classList.toggle("rnnbook-more-left", more && el.scrollLeft > 1);
+      if (more && !el.dataset.rnnbookScroll) {
+        el.dataset.rnnbookScroll = "1";
+        if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+        el.addEventListener("scroll", () => {
+          el.classList.toggle("rnnbook-more-right", el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+          el.classList.toggle("rnnbook-more-left", el.scrollLeft > 1);
+        }, { passive: true });
+      }
+    }
+  }
+
+  function ready() {
+    updateTwinLinks();
+    markScrollers();
+    window.addEventListener("resize", markScrollers);
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(markScrollers);
+    }
+    for (const d of document.querySelectorAll("details")) d.addEventListener("toggle", markScrollers);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+  window.addEventListener("load", markScrollers);
+})();
