@@ -47,8 +47,15 @@
 
   // Wide outputs, code and tables scroll inside their own box; show that there is more.
   const SCROLLERS = ".bd-article pre, .bd-article .cell_output .output, .bd-article .pst-scrollable-table-container, "
-    + ".bd-article .math-wrapper, .bd-article div.math, .bd-article mjx-container[display='true'], .bd-article table";
+    + ".bd-article mjx-container[display='true'], .bd-article mjx-container.rnnbook-wide-inline";
   function markScrollers() {
+    // MathJax 3 does not break lines: an inline formula wider than its paragraph scrolls.
+    for (const m of document.querySelectorAll(".bd-article mjx-container:not([display='true'])")) {
+      const host = m.parentElement && m.parentElement.closest("p, li, td, dd, div");
+      if (!host) continue;
+      m.classList.remove("rnnbook-wide-inline");
+      if (m.getBoundingClientRect().width > host.clientWidth) m.classList.add("rnnbook-wide-inline");
+    }
     for (const el of document.querySelectorAll(SCROLLERS)) {
       const more = el.scrollWidth - el.clientWidth > 1;
       el.classList.toggle("rnnbook-scrolls", more);
