@@ -3,6 +3,7 @@
 Needs the book built (scripts/build_book.sh; scripts/test.sh builds it first).
 """
 
+import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -109,6 +110,30 @@ def test_previous_and_next_stay_in_the_language(parsed, lang):
     assert not wrong, wrong
     last = built.HTML / "chapters" / lang / "glossary.html"
     assert not [h for h, a in parsed[last].links if "right-next" in (a.get("class") or "")]
+
+
+PATH_LIKE = re.compile(r"([/\\].*\.\w{2,4}$)|(\.(png|jpe?g|svg|gif)$)|(^[0-9a-f]{16,}$)", re.IGNORECASE)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_every_figure_has_real_alt_text_in_the_page_language(parsed):
+    """Alt text says what a figure shows (cell metadata mystnb.image.alt), in the page's
+    language; Sphinx's default, the image's path, is rejected."""
+    bad, figures = [], 0
+    for lang in book.LANGS:
+        for p in _chapter_pages(parsed, lang):
+            for img in parsed[p].images:
+                if "_images/" not in (img.get("src") or ""):
+                    continue
+                figures += 1
+                alt = (img.get("alt") or "").strip()
+                where = f"{p.relative_to(built.HTML)} {img.get('src', '').rsplit('/', 1)[-1][:12]}…"
+                if len(alt.split()) < 3 or PATH_LIKE.search(alt):
+                    bad.append(f"{where}: alt {alt!r} does not describe the figure")
+                elif lang == "ko" and not HANGUL.search(alt):
+                    bad.append(f"{where}: alt text of a Korean page is not in Korean: {alt[:60]!r}")
+    assert figures, "no figures found in the chapter pages"
+    assert not bad, "\n".join(bad)
 
 
 def test_colab_buttons_point_at_the_notebook_on_main(parsed):
