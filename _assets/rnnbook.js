@@ -85,3 +85,54 @@
   else ready();
   window.addEventListener("load", markScrollers);
 })();
+
+// Search pages (search.html, search-ko.html): results in the page's language come
+// first, every result says its language, and snippets show maths as text, not TeX.
+(function () {
+  "use strict";
+  if (!document.getElementById("search-results") || typeof Search === "undefined") return;
+  const lang = document.documentElement.lang === "ko" ? "ko" : "en";
+  const NAMES = { ko: "한국어", en: "English" };
+  const SYMBOLS = {
+    alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", eta: "η", theta: "θ", lambda: "λ",
+    mu: "μ", sigma: "σ", tau: "τ", phi: "φ", Sigma: "Σ", Delta: "Δ", odot: "⊙", cdot: "·", times: "×",
+    partial: "∂", nabla: "∇", sum: "Σ", prod: "Π", top: "ᵀ", in: "∈", le: "≤", leq: "≤", ge: "≥", geq: "≥",
+    approx: "≈", ne: "≠", neq: "≠", to: "→", rightarrow: "→", leftarrow: "←", mapsto: "↦", infty: "∞",
+    ldots: "…", dots: "…", cdots: "⋯", pm: "±", lVert: "‖", rVert: "‖", Vert: "‖", "|": "‖", ell: "ℓ",
+    tanh: "tanh", exp: "exp", log: "log", max: "max", min: "min",
+  };
+  function texToText(tex) {
+    let t = tex.replace(/^\\[(\[]|\\[)\]]$/g, "").trim();
+    t = t.replace(/\\(?:mathrm|mathbf|mathit|text|operatorname|boldsymbol)\{([^{}]*)\}/g, "$1");
+    for (let i = 0; i < 3; i++) t = t.replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)");
+    t = t.replace(/\\tag\{([^{}]*)\}/g, " ($1)");
+    t = t.replace(/\\(left|right|big|Big|bigg|Bigg)\b\\?/g, "");
+    t = t.replace(/\\([A-Za-z]+|\|)/g, (m, name) => (name in SYMBOLS ? SYMBOLS[name] : ""));
+    t = t.replace(/([_^])\{([^{}]*)\}/g, (m, op, body) => op + (body.length > 1 ? `(${body})` : body));
+    t = t.replace(/\\[,;:! ]/g, " ").replace(/[{}]/g, "").replace(/&/g, " ").replace(/\\\\/g, "; ");
+    return t.replace(/\s+/g, " ").trim();
+  }
+  const toText = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(".math").forEach((m) => { m.textContent = texToText(m.textContent); });
+    return toText(doc.documentElement.outerHTML, anchor);
+  };
+  if (typeof Scorer !== "undefined") {
+    const own = Scorer.score;
+    Scorer.score = (result) => (own ? own(result) : result[4]) + (result[0].startsWith(`chapters/${lang}/`) ? 1000 : 0);
+  }
+  function mark(li) {
+    const a = li.querySelector("a");
+    const m = a && a.getAttribute("href").match(/chapters\/(ko|en)\//);
+    if (!m || li.querySelector(".rnnbook-result-lang")) return;
+    li.lang = m[1];
+    const badge = document.createElement("span");
+    badge.className = "rnnbook-result-lang";
+    badge.textContent = NAMES[m[1]];
+    li.insertBefore(badge, li.firstChild);
+  }
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.tagName === "LI") mark(n);
+  }).observe(document.getElementById("search-results"), { childList: true, subtree: true });
+})();

@@ -11,6 +11,9 @@
 - Figures: an output image's height attribute is dropped when it has a width, so that
   a figure narrower screens shrink keeps its aspect ratio.
 - MathJax is loaded only on pages that contain mathematics.
+- myst-nb's toggles (``<details>``) are named by their visible text: its fixed
+  ``aria-label="Toggle hidden content"`` hid "Solution" from assistive technology
+  (WCAG 2.5.3, label in name).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from html import escape
+
 from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +78,18 @@ class LabelSolutions(SphinxPostTransform):
                     check.parent.remove(check)
 
 
+def _visit_toggle(self, node) -> None:
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def _depart_toggle(self, node) -> None:
+    self.body.append("</details>\n")
+
+
 def _image_sizes(app, doctree, docname) -> None:
     """Keep the width of an output image (retina PNGs carry their CSS size) but not its height."""
     for image in doctree.findall(nodes.image):
@@ -110,6 +128,7 @@ def _config_inited(app, config) -> None:
 def setup(app):
     app.connect("config-inited", _config_inited)
     app.add_post_transform(LabelSolutions)
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_toggle, _depart_toggle))
     app.connect("doctree-resolved", _image_sizes)
     app.connect("html-page-context", _mathjax_only_where_needed, priority=950)
     app.add_js_file("rnnbook.js", loading_method="defer")
