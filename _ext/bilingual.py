@@ -68,7 +68,20 @@ KO_UI = {
     "Copy": "복사",
     "Copied!": "복사했다",
     "Copy to clipboard": "클립보드로 복사",
+    "Download this page": "이 쪽 내려받기",
+    "Launch on Colab": "Colab에서 실행",
+    "Version warning": "버전 경고",
 }
+
+
+def _translate_buttons(buttons, translate) -> None:
+    """sphinx-book-theme builds its header buttons' labels in Python, in Sphinx's one language."""
+    for button in buttons or []:
+        if isinstance(button, dict):
+            for key in ("tooltip", "label_for_screen_reader"):
+                if isinstance(button.get(key), str):
+                    button[key] = translate(button[key])
+            _translate_buttons(button.get("buttons"), translate)
 
 
 def page_lang(pagename: str) -> str | None:
@@ -173,6 +186,7 @@ def _page_context(app, pagename, templatename, context, doctree):
         sphinx_tr.lang = lang
         book_tr = app.rnnbook_book_tr[lang]
         context["translate"] = _with_supplement(book_tr.gettext, lang)
+        _translate_buttons(context.get("header_buttons"), context["translate"])
         context["theme_search_bar_text"] = sphinx_tr.by_lang[lang].gettext("Search") + "..."
     _same_language_prev_next(app, pagename, context)
     if page_lang(pagename) is None:
