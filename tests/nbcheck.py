@@ -250,21 +250,10 @@ def glossary_variants(path: Path) -> dict[str, str]:
 
 def glossary_violations(path: Path, variants: dict[str, str]) -> list[str]:
     """Every place a Korean page uses a variant the glossary rules out."""
+    if path.name == "glossary.md":
+        return []
     problems = []
-    if path.suffix == ".ipynb":
-        nb = load(path)
-        pieces = []
-        for i, cell in enumerate(nb["cells"]):
-            src = book.source(cell)
-            if cell["cell_type"] == "code":
-                strings = re.findall(r"#.*|\"[^\"\n]*\"|'[^'\n]*'", src)
-                outputs = [output_text(o) for o in cell.get("outputs", [])]
-                src = "\n".join(strings + outputs)
-            pieces.append((f"{where(path, i)}", src))
-    else:
-        pieces = [(str(rel(path)), path.read_text(encoding="utf-8"))]
-        if path.name == "glossary.md":
-            return []
+    pieces = korean_pieces(path)
     for loc, text in pieces:
         for variant, canonical in variants.items():
             if variant in text:
@@ -299,7 +288,7 @@ def update_step_problems(text: str) -> list[str]:
 
 def korean_pieces(path: Path) -> list[tuple[str, str]]:
     """(where, text) of what a Korean reader sees in a notebook or Markdown page: Markdown,
-    the comments and string literals of code cells, and stored outputs."""
+    the comments and string literals of code cells, stored outputs, and figures' alt texts."""
     if path.suffix != ".ipynb":
         return [(rel(path), path.read_text(encoding="utf-8"))]
     pieces = []
@@ -308,6 +297,9 @@ def korean_pieces(path: Path) -> list[tuple[str, str]]:
         if cell["cell_type"] == "code":
             strings = re.findall(r"#.*|\"[^\"\n]*\"|'[^'\n]*'", src)
             src = "\n".join(strings + [output_text(o) for o in cell.get("outputs", [])])
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+        if alt:
+            src += "\n" + alt
         pieces.append((where(path, i), src))
     return pieces
 
@@ -350,7 +342,7 @@ def message_violations(path: Path, variants: dict[str, str]) -> list[str]:
 _WORD = r"(?<![\w.=/`'\"-])[A-Za-z][a-z]+(?![\w.(=/`'\"-])"
 ENGLISH_SENTENCE = re.compile(rf"{_WORD}(?:,? {_WORD}){{2,}}")
 # Output that is code or a third-party message, not the book's own words.
-CODE_LISTING_CALLS = ("inspect.getsource(", "inspect.getdoc(", "inspect.signature(")
+CODE_LISTING_CALLS = ("show_source", "inspect.getsource(", "inspect.getdoc(", "inspect.signature(")
 THIRD_PARTY_ENGLISH = (  # torch's own error messages, shown on purpose
     "mat1 and mat2 shapes cannot be multiplied",
     "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True",

@@ -3,6 +3,7 @@
 Needs the book built (scripts/build_book.sh; scripts/test.sh builds it first).
 """
 
+import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -69,6 +70,70 @@ def test_every_page_links_to_its_twin(parsed, lang):
         target = (p.parent / twins[0]).resolve()
         assert target == built.HTML / "chapters" / other / p.name, f"{p.name}: twin link goes to {twins[0]}"
         assert parsed[target].lang == other
+
+
+def test_every_section_maps_to_its_twin_section_and_back(parsed):
+    """The language link lands on the same section: twins' sections have the same position ids."""
+    pairs = [(p, built.HTML / "chapters" / "en" / p.name) for p in _chapter_pages(parsed, "ko")]
+    assert pairs
+    problems = []
+    for ko, en in pairs:
+        for page in (ko, en):
+            missing = [title for pid, title in parsed[page].sections if pid is None]
+            if missing or not parsed[page].sections:
+                problems.append(f"{page.relative_to(built.HTML)}: sections without a position id: {missing or 'no sections'}")
+        ko_ids = [pid for pid, _ in parsed[ko].sections]
+        en_ids = [pid for pid, _ in parsed[en].sections]
+        for pid, title in parsed[ko].sections:
+            if pid not in en_ids:
+                problems.append(f"{ko.name}: Korean section {title!r} ({pid}) has no English twin section")
+        for pid, title in parsed[en].sections:
+            if pid not in ko_ids:
+                problems.append(f"{en.name}: English section {title!r} ({pid}) has no Korean twin section")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", book.LANGS)
+def test_previous_and_next_stay_in_the_language(parsed, lang):
+    """Each language is its own chain: the first chapter goes back to the landing page,
+    the last page (the glossary) has no "next"."""
+    pages = _chapter_pages(parsed, lang)
+    wrong = []
+    for p in pages:
+        for href, a in parsed[p].links:
+            cls = a.get("class") or ""
+            if "left-prev" not in cls and "right-next" not in cls:
+                continue
+            target = (p.parent / href.split("#")[0]).resolve()
+            if target.parent != p.parent and target != built.HTML / "index.html":
+                wrong.append(f"{p.name}: {cls} goes to {target.relative_to(built.HTML)}")
+    assert not wrong, wrong
+    last = built.HTML / "chapters" / lang / "glossary.html"
+    assert not [h for h, a in parsed[last].links if "right-next" in (a.get("class") or "")]
+
+
+PATH_LIKE = re.compile(r"([/\\].*\.\w{2,4}$)|(\.(png|jpe?g|svg|gif)$)|(^[0-9a-f]{16,}$)", re.IGNORECASE)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_every_figure_has_real_alt_text_in_the_page_language(parsed):
+    """Alt text says what a figure shows (cell metadata mystnb.image.alt), in the page's
+    language; Sphinx's default, the image's path, is rejected."""
+    bad, figures = [], 0
+    for lang in book.LANGS:
+        for p in _chapter_pages(parsed, lang):
+            for img in parsed[p].images:
+                if "_images/" not in (img.get("src") or ""):
+                    continue
+                figures += 1
+                alt = (img.get("alt") or "").strip()
+                where = f"{p.relative_to(built.HTML)} {img.get('src', '').rsplit('/', 1)[-1][:12]}…"
+                if len(alt.split()) < 3 or PATH_LIKE.search(alt):
+                    bad.append(f"{where}: alt {alt!r} does not describe the figure")
+                elif lang == "ko" and not HANGUL.search(alt):
+                    bad.append(f"{where}: alt text of a Korean page is not in Korean: {alt[:60]!r}")
+    assert figures, "no figures found in the chapter pages"
+    assert not bad, "\n".join(bad)
 
 
 def test_colab_buttons_point_at_the_notebook_on_main(parsed):

@@ -9,6 +9,7 @@ Submodules (import them explicitly; ``import rnnbook`` never imports torch):
 - ``rnnbook.data``        synthetic tasks and the small real data shipped with the package
 - ``rnnbook.plots``       plotting helpers and the Hangul font set-up
 - ``rnnbook.exercises``   self-checking exercises; ``rnnbook.grade`` grades notebooks
+- ``rnnbook.display``     :func:`show_source`: library code shown highlighted in a chapter
 
 Every chapter starts with :func:`setup`, which fixes everything that would make a
 re-run print something different (seeds, thread count, print precision, plot style).
@@ -19,6 +20,8 @@ from __future__ import annotations
 import random
 
 __version__ = "0.1.0"
+
+from .display import show_source  # noqa: E402  (no heavy imports: pygments is loaded on display)
 
 LANGUAGES = ("ko", "en")
 _state = {"lang": "en"}

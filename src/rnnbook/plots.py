@@ -80,8 +80,31 @@ def _register(path: str, weight: int) -> None:
         cached.cache_clear()
 
 
+def sharp_inline_figures() -> bool:
+    """Show inline figures at twice the pixel density ("retina" PNG) in a Jupyter kernel.
+
+    The PNG is drawn at 2 × ``figure.dpi`` and its output metadata keeps the size in
+    CSS pixels, so a figure shows at the same size but sharp on high-density screens.
+    PNG, not SVG: nbval compares SVG text, which changes from run to run. Returns
+    whether the format was set (False outside an IPython kernel, e.g. in scripts).
+
+    Explained in chapters/<lang>/00_how_to_use.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return False
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("retina")
+    return True
+
+
 def use_book_style(lang: str = "en") -> None:
-    """Set matplotlib's rcParams for the book: size, grid, and a Hangul font.
+    """Set matplotlib's rcParams for the book: size, grid, a Hangul font, sharp figures.
 
     The Hangul font (NanumGothic, regular and bold) is registered for both
     languages under the family name ``"rnnbook Hangul"`` so that a figure mixing
@@ -102,6 +125,7 @@ def use_book_style(lang: str = "en") -> None:
     rc["axes.spines.right"] = False
     rc["axes.unicode_minus"] = False
     rc["svg.hashsalt"] = "rnnbook"
+    sharp_inline_figures()
     path = find_hangul_font()
     if path is None:
         rc["font.family"] = ["DejaVu Sans"]

@@ -116,44 +116,57 @@ def _vertical_arrows(ax, x: float, rows: Mapping[str, float], has_input: bool = 
 
 
 def io_shapes(labels: Mapping[str, str]) -> Figure:
-    """The five input/output shapes side by side, one axes each, in :data:`SHAPE_KEYS` order.
+    """The five input/output shapes, one axes each, in :data:`SHAPE_KEYS` order.
 
     one-to-one has no hidden-state arrow at all (it is a feed-forward network);
     the other four chain the same kind of cell through h_t and differ only in which
     steps receive an input (blue) and which outputs are read (green). The encoder–
     decoder's decoder cells have a second colour: they are a second RNN.
 
+    Laid out in two rows (the three short shapes, then the two long ones) so that the
+    figure keeps legible text at the width of a book column.
+
     - ``labels``: one title per shape, keys :data:`SHAPE_KEYS`; "\\n" breaks a line.
 
     Returns the figure (5 axes). Explained in chapters/<lang>/01_rnn.
     """
     d.check_labels(labels, SHAPE_KEYS)
-    widths = [max(len(SHAPES[k]["inputs"]), 2) for k in SHAPE_KEYS]
+    widths = {k: max(len(SHAPES[k]["inputs"]), 2) for k in SHAPE_KEYS}
+    layout = (SHAPE_KEYS[:3], SHAPE_KEYS[3:])
+    units = max(sum(widths[k] for k in row) for row in layout)
     height, scale = 3.5, 0.62  # data units; inches per data unit
-    fig, axes = plt.subplots(1, len(SHAPE_KEYS),
-                             figsize=(scale * sum(widths) + 0.6, scale * height + 0.1),
-                             gridspec_kw={"width_ratios": widths, "wspace": 0.08})
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
+    fig = plt.figure(figsize=(scale * units + 0.4, scale * height * len(layout) + 0.2))
+    # Half-unit grid columns, so that a row narrower than the widest one is centred.
+    grid = fig.add_gridspec(len(layout), 2 * units, left=0.01, right=0.99, bottom=0.01, top=0.99,
+                            wspace=0.0, hspace=0.05)
     rows = {"input": 0.45, "cell": 1.35, "output": 2.25}
-    for ax, key, width in zip(axes, SHAPE_KEYS, widths):
-        spec = SHAPES[key]
-        steps = len(spec["inputs"])
-        d.prepare(ax, width, height)
-        x0 = (width - (steps - 1)) / 2
-        for k in range(steps):
-            x = x0 + k
-            kind = "cell_alt" if k in spec["decoder"] else "cell"
-            d.box(ax, (x, rows["cell"]), kind=kind, width=0.7, height=0.45)
-            if spec["inputs"][k]:
-                d.box(ax, (x, rows["input"]), "$x$", kind="input", width=0.7, height=0.45)
-            if spec["outputs"][k]:
-                d.box(ax, (x, rows["output"]), "$y$", kind="output", width=0.7, height=0.45)
-            _short_arrows(ax, x, rows, spec["inputs"][k], spec["outputs"][k])
-            if spec["recurrent"] and k + 1 < steps:
-                d.arrow(ax, (x + 0.35, rows["cell"]), (x + 0.65, rows["cell"]),
-                        color=d.COLORS["recurrent"], gid="recurrent")
-        d.label(ax, (width / 2, 3.05), labels[key], fontsize=9, va="center")
+    for r, row in enumerate(layout):
+        start = units - sum(widths[k] for k in row)
+        for key in row:
+            width = widths[key]
+            ax = fig.add_subplot(grid[r, start:start + 2 * width])
+            start += 2 * width
+            _draw_shape(ax, SHAPES[key], width, height, rows)
+            d.label(ax, (width / 2, 3.05), labels[key], va="center")
     return fig
+
+
+def _draw_shape(ax, spec: Mapping, width: int, height: float, rows: Mapping[str, float]) -> None:
+    steps = len(spec["inputs"])
+    d.prepare(ax, width, height)
+    x0 = (width - (steps - 1)) / 2
+    for k in range(steps):
+        x = x0 + k
+        kind = "cell_alt" if k in spec["decoder"] else "cell"
+        d.box(ax, (x, rows["cell"]), kind=kind, width=0.7, height=0.45)
+        if spec["inputs"][k]:
+            d.box(ax, (x, rows["input"]), "$x$", kind="input", width=0.7, height=0.45)
+        if spec["outputs"][k]:
+            d.box(ax, (x, rows["output"]), "$y$", kind="output", width=0.7, height=0.45)
+        _short_arrows(ax, x, rows, spec["inputs"][k], spec["outputs"][k])
+        if spec["recurrent"] and k + 1 < steps:
+            d.arrow(ax, (x + 0.35, rows["cell"]), (x + 0.65, rows["cell"]),
+                    color=d.COLORS["recurrent"], gid="recurrent")
 
 
 def _short_arrows(ax, x: float, rows: Mapping[str, float], has_input, has_output) -> None:

@@ -1,0 +1,62 @@
+"""Library source shown in a chapter as highlighted code.
+
+``show_source(obj, ...)`` returns a display object: Jupyter (and the book, through
+myst-nb) shows its HTML, Python code highlighted by Pygments with the classes every
+Sphinx theme styles (``<div class="highlight">``); nbval compares its ``text/plain``
+form, the source itself. Sphinx cross-reference roles in docstrings
+(``:func:`name```) read as plain ```name``` in both forms.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|data|attr|mod|obj|exc|const):`~?([^`<]+?)(?:\s*<[^>]*>)?`")
+
+
+def clean_roles(text: str) -> str:
+    """``:func:`x``` (any Sphinx Python role) → ```x```; the rest of ``text`` unchanged."""
+    return _ROLE.sub(r"`\1`", text)
+
+
+class Source:
+    """Python source with a ``text/plain`` and a highlighted ``text/html`` form."""
+
+    def __init__(self, text: str):
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str of Python source, got {type(text).__name__}")
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.text)
+
+    def _repr_html_(self) -> str:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+
+        return highlight(self.text, PythonLexer(), HtmlFormatter(cssclass="highlight rnnbook-source"))
+
+
+def show_source(*objs) -> Source:
+    """The source of each function or class in ``objs``, one after another, for display.
+
+    - ``objs``: one or more functions, classes or modules (anything ``inspect.getsource``
+      accepts).
+
+    Returns a :class:`Source`; as the last expression of a notebook cell it shows as
+    highlighted code. Explained in chapters/<lang>/00_how_to_use.
+    """
+    if not objs:
+        raise TypeError("show_source needs at least one function, class or module, got none")
+    parts = []
+    for obj in objs:
+        try:
+            parts.append(inspect.getsource(obj).rstrip("\n"))
+        except TypeError as exc:
+            raise TypeError(f"show_source needs functions, classes or modules, got {type(obj).__name__}: {exc}") from None
+    return Source(clean_roles("\n\n\n".join(parts)) + "\n")

@@ -1,0 +1,52 @@
+"""rnnbook.show_source: library source as highlighted HTML with the plain source for nbval."""
+
+import inspect
+import subprocess
+import sys
+
+import pytest
+
+import rnnbook
+from rnnbook import display, gradients, numpy_ref
+
+
+def test_plain_text_is_the_source_and_html_is_highlighted():
+    shown = rnnbook.show_source(numpy_ref.rnn_step)
+    assert repr(shown) == inspect.getsource(numpy_ref.rnn_step).rstrip("\n") + "\n"
+    html = shown._repr_html_()
+    assert html.startswith('<div class="highlight rnnbook-source"><pre>')
+    assert '<span class="k">def</span>' in html and '<span class="nf">rnn_step</span>' in html
+
+
+def test_several_objects_follow_one_another():
+    shown = repr(rnnbook.show_source(gradients.clip_grad_norm, gradients.clip_grad_value))
+    first, second = shown.index("def clip_grad_norm"), shown.index("def clip_grad_value")
+    assert 0 <= first < second
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("Backward of :func:`_rnn_cell`: da", "Backward of `_rnn_cell`: da"),
+    ("see :py:class:`~rnnbook.train.History` and :data:`SHAPE_KEYS`", "see `rnnbook.train.History` and `SHAPE_KEYS`"),
+    ("a :meth:`fit <rnnbook.train.fit>` call", "a `fit` call"),
+    ("plain `code` stays", "plain `code` stays"),
+])
+def test_sphinx_roles_read_as_code(raw, want):
+    assert display.clean_roles(raw) == want
+
+
+def test_roles_are_cleaned_in_shown_source():
+    shown = repr(rnnbook.show_source(numpy_ref._rnn_cell_backward))
+    assert ":func:" in inspect.getsource(numpy_ref._rnn_cell_backward)
+    assert ":func:" not in shown and "`_rnn_cell`" in shown
+
+
+@pytest.mark.parametrize("bad", [(), (3,), ("numpy_ref.rnn_step",)])
+def test_bad_arguments_are_named(bad):
+    with pytest.raises(TypeError, match="show_source needs"):
+        rnnbook.show_source(*bad)
+
+
+def test_import_rnnbook_loads_neither_pygments_nor_torch():
+    code = "import sys, rnnbook; print('pygments' in sys.modules, 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
