@@ -24,6 +24,7 @@ from .. import LANGUAGES, current_lang
 from ._text import _Msg, _clean, _type_name
 
 _GRADING = {"seed": None}      # set by the grader: test cases are drawn afresh from it
+CALL_LIMIT = 10.0              # seconds one call of the learner's function may take in a notebook
 
 _ICONS = {"passed": "✅", "failed": "❌", "not_attempted": "⏳", "error": "⚠️"}
 _COLOURS = {"passed": ("#2e7d32", "#edf7ee"), "failed": ("#c62828", "#fdecea"),
@@ -53,12 +54,13 @@ def grading_seed():
 @contextlib.contextmanager
 def grading_cases(seed: int):
     """Within this block every checker draws its test cases from ``seed`` (see :func:`case_seed`)."""
-    old = _GRADING["seed"]
-    _GRADING["seed"] = int(seed)
+    old = dict(_GRADING)
+    _GRADING.update(seed=int(seed), limit=False)  # the grader keeps its own time limits
     try:
         yield
     finally:
-        _GRADING["seed"] = old
+        _GRADING.clear()
+        _GRADING.update(old)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -131,23 +133,63 @@ class _Call:
     exc: BaseException | None = None
 
 
+class CallTimeLimit(BaseException):
+    """Raised inside the learner's function when one call takes longer than :data:`CALL_LIMIT`."""
+
+
+@contextlib.contextmanager
+def _time_limit():
+    """Interrupt the block after :data:`CALL_LIMIT` seconds (main thread, POSIX only)."""
+    import signal
+    import threading
+    usable = (_GRADING.get("limit", True) and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise CallTimeLimit(f"{CALL_LIMIT:g}")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, CALL_LIMIT)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _invoke(fn: Callable, args: tuple, kwargs: dict | None = None) -> _Call:
-    """Call learner code with its printing, warnings and float errors kept out of sight."""
+    """Call learner code with its printing, warnings and float errors kept out of sight,
+    and stopped if it runs longer than :data:`CALL_LIMIT` seconds (an endless loop)."""
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
             warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            return _Call(value=fn(*args, **(kwargs or {})))
+            with _time_limit():
+                return _Call(value=fn(*args, **(kwargs or {})))
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit too: a learner's sys.exit() is a result
             return _Call(exc=exc)
 
 
+def _text_of(exc: BaseException) -> str:
+    """The exception's message; a learner's exception whose ``__str__`` raises has none."""
+    try:
+        return _clean(exc)
+    except BaseException:
+        return ""
+
+
 def _exception_verdict(exc: BaseException, case: str) -> Verdict:
     if isinstance(exc, NotImplementedError):
         return Verdict("not_attempted", [_Msg("not_attempted")], "not_attempted")
+    if isinstance(exc, CallTimeLimit):
+        return Verdict("failed", [_Msg("time_limit", seconds=f"{CALL_LIMIT:g}", case=case)],
+                       "time_limit")
     where = ""
     # The grader's proxy attaches the frames it saw in the learner's process.
     frames = getattr(exc, "learner_frames", None)
@@ -158,7 +200,8 @@ def _exception_verdict(exc: BaseException, case: str) -> Verdict:
         name, line, code = frames[-1]
         where = _Msg("exception.where", func=name, line=line, code=_clean(code or "", 80))
     return Verdict("failed", [_Msg("exception", etype=type(exc).__name__,
-                                   emsg=_clean(exc), where=where, case=case)],
+                                   emsg=_text_of(exc) or _Msg("exception.no_text"),
+                                   where=where, case=case)],
                    "exception", {"exception": type(exc).__name__})
 
 
