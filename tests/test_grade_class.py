@@ -124,3 +124,12 @@ def test_the_chapters_are_masters_and_their_sweep_matches_the_graders():
                  if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "adding_sweep"]
         assert len(calls) == 1
         assert {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords} == ch05.SWEEP
+
+
+def test_a_book_notebook_checked_against_itself(tmp_path):
+    """Without --master each notebook is its own master: as handed out it is "not attempted";
+    with --keep-solutions the book's own solutions must pass."""
+    master = write_master(tmp_path / "m")
+    assert grade(master)[0] == 1
+    status, report = grade("--keep-solutions", master)
+    assert status == 0 and set(statuses(report).values()) == {"passed"}

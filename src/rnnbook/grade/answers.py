@@ -10,7 +10,8 @@ counts as the answer stays the same. The rules:
 2. The answer to an exercise is the *last* top-level definition (``def``) of the
    function the master's check cell passes, in document order, among the cells left.
    A cell holding such a definition is an *answer cell*.
-3. The program the sandbox runs is: the master's top-level imports; then, in document
+3. The program the sandbox runs is: the master's top-level imports of the names the
+   learner's code uses; then, in document
    order, every answer cell whole except its bare expressions (``check(...)``,
    ``display(...)``, a plot call) and, from every other cell, only its imports, ``def``
    and ``class`` statements. Nothing else of the notebook runs: no training loops, no
@@ -48,8 +49,22 @@ def _syntax_error(text: str) -> str:
     return ""
 
 
-def take_answers(master: Master, nb: dict) -> Answers:
-    """The learner's answers in the submission ``nb`` (a notebook dict), by the rules above."""
+def _imports_used(imports: list, used: set) -> list:
+    """The master's import statements, keeping only the names the learner's code uses (an
+    unused ``import torch`` would cost every submission seconds)."""
+    out = []
+    for _, _, text in imports:
+        node = ast.parse(text).body[0]
+        node.names = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used]
+        if node.names:
+            out.append(ast.unparse(node))
+    return out
+
+
+def take_answers(master: Master, nb: dict, keep_solutions: bool = False) -> Answers:
+    """The learner's answers in the submission ``nb`` (a notebook dict), by the rules above.
+
+    ``keep_solutions`` skips rule 1 (to check that the book's own solutions pass)."""
     out = Answers()
     names = set(master.functions)
     kept = []
@@ -64,7 +79,7 @@ def take_answers(master: Master, nb: dict) -> Answers:
                     out.syntax_errors[name] = f"cell {index + 1}, {_syntax_error(text)}"
                     out.defined_in.pop(name, None)
             continue
-        if tree_key(tree) in master.solutions:
+        if not keep_solutions and tree_key(tree) in master.solutions:
             out.dropped.append(index + 1)
             continue
         kept.append((index + 1, tree, python_source(source(cell)).splitlines()))
@@ -73,7 +88,9 @@ def take_answers(master: Master, nb: dict) -> Answers:
                 out.defined_in[node.name] = index + 1
                 out.syntax_errors.pop(node.name, None)
     answer_cells = set(out.defined_in.values())
-    out.program = [[0, 1, text] for _, _, text in master.imports]  # cell 0: the master
+    used = {node.id for _, tree, _ in kept for node in ast.walk(tree)
+            if isinstance(node, ast.Name)}
+    out.program = [[0, 1, text] for text in _imports_used(master.imports, used)]  # cell 0
     for cell, tree, lines in kept:
         whole = cell in answer_cells
         for node in tree.body:

@@ -2,6 +2,7 @@
 
     python -m rnnbook.grade --master MASTER.ipynb SUBMISSION... [-j N] [--timeout S]
                             [--json] [--csv FILE] [--gradescope DIR] [--lang ko|en] [--seed N]
+    python -m rnnbook.grade [--keep-solutions] NOTEBOOK...     (each notebook its own master)
     python -m rnnbook.grade release MASTER... --out DIR
     python -m rnnbook.grade autograder MASTER.ipynb --out DIR
 
@@ -31,11 +32,11 @@ _MASTERS: dict = {}
 def _grade_one(job: tuple) -> dict:
     """Grade one submission (runs in a worker process with -j > 1)."""
     from .verdict import grade_submission
-    master_path, path, hidden, limits, seed, lang = job
+    master_path, path, hidden, limits, seed, lang, keep = job
     if master_path not in _MASTERS:
         _MASTERS[master_path] = read_master(master_path)
     return grade_submission(_MASTERS[master_path], path, hidden=hidden, limits=limits,
-                            seed=seed, lang=lang)
+                            seed=seed, lang=lang, keep_solutions=keep)
 
 
 def _grade_parser() -> argparse.ArgumentParser:
@@ -44,7 +45,12 @@ def _grade_parser() -> argparse.ArgumentParser:
         description="Grade learners' notebooks against the instructor's master notebook. "
                     "Other commands: `release MASTER... --out DIR` (student versions without "
                     "solutions), `autograder MASTER --out DIR` (a Gradescope autograder).")
-    p.add_argument("--master", required=True, help="the instructor's notebook (with solutions)")
+    p.add_argument("--master", help="the instructor's notebook (with solutions); without it "
+                                    "each notebook is its own master (for checking the book's "
+                                    "notebooks, not for grading a class)")
+    p.add_argument("--keep-solutions", action="store_true",
+                   help="count the master's solution cells as answers (to check that the "
+                        "book's own solutions pass)")
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="submissions graded at the same time (default: the number of cores)")
@@ -67,24 +73,27 @@ def grade_main(argv: list) -> int:
         parser.error(f"--timeout must be positive, got {args.timeout:g}")
     if args.jobs < 1:
         parser.error(f"-j must be at least 1, got {args.jobs}")
+    masters = [args.master] if args.master else list(dict.fromkeys(args.submissions))
     try:
-        read_master(args.master)
+        n_exercises = max(len(read_master(m).exercises) for m in masters)
     except MasterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not args.master:
+        print("note: no --master, so each notebook is graded against itself; grade a class "
+              "with --master", file=sys.stderr)
     if MISSING[isolation()]:
         print(f"warning: {MISSING[isolation()]}", file=sys.stderr)
-    n_exercises = len(read_master(args.master).exercises)
     limits = Limits(wall=args.timeout, cpu=int(args.timeout * (n_exercises + 1)) + 10,
                     memory=int(args.memory * (1 << 30)))
-    hidden = [str(Path(p).resolve()) for p in [args.master, *args.submissions]]
-    hidden += [str(Path(p).resolve().parent) for p in [args.master, *args.submissions]]
+    hidden = [str(Path(p).resolve()) for p in [*masters, *args.submissions]]
+    hidden += [str(Path(p).resolve().parent) for p in [*masters, *args.submissions]]
     for out in (args.csv, args.gradescope):
         if out:
             hidden += [str(Path(out).resolve()), str(Path(out).resolve().parent)]
     seed = args.seed if args.seed is not None else secrets.randbits(32)
-    jobs = [(str(Path(args.master).resolve()), p, hidden, limits, seed, args.lang)
-            for p in args.submissions]
+    jobs = [(str(Path(args.master or p).resolve()), p, hidden, limits, seed, args.lang,
+             args.keep_solutions) for p in args.submissions]
     if args.jobs == 1 or len(jobs) == 1:
         reports = [_grade_one(job) for job in jobs]
     else:

@@ -226,7 +226,7 @@ def grade_exercise(exercise, session: Session, answers, seed: int, lang: str) ->
 
 
 def grade_submission(master: Master, path: str, *, hidden: list = (), limits: Limits = Limits(),
-                     seed: int = 0, lang: str = "en") -> dict:
+                     seed: int = 0, lang: str = "en", keep_solutions: bool = False) -> dict:
     """Grade the notebook at ``path`` against ``master``; return its report as a dict.
 
     Keys: ``path``, ``student`` (the file name without ``.ipynb``), ``status`` ("ok" or
@@ -234,7 +234,8 @@ def grade_submission(master: Master, path: str, *, hidden: list = (), limits: Li
     exercise: ``exercise_id``, ``status`` (one of :data:`STATUSES`), ``message``, ``points``,
     ``score``, ``optional``, ``rnnbook_calls``), ``score``, ``max_score`` (required
     exercises only), ``passed`` (every required exercise passed), ``seconds``,
-    ``leftover_processes`` and ``isolation``.
+    ``leftover_processes`` and ``isolation``. ``keep_solutions``: the master's solution
+    cells count as answers (to check a book notebook against itself).
     """
     start = time.monotonic()
     report = {"path": str(path), "student": Path(path).name.removesuffix(".ipynb"),
@@ -246,7 +247,7 @@ def grade_submission(master: Master, path: str, *, hidden: list = (), limits: Li
         report.update(status="unreadable", detail=_fmt(lang, "unreadable", detail=str(exc)[:200]))
         nb = None
     if nb is not None:
-        answers = take_answers(master, nb)
+        answers = take_answers(master, nb, keep_solutions)
         session = Session(str(path), list(hidden), limits, answers.program, master.functions)
         try:
             for exercise in master.exercises:
