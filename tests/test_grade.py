@@ -70,3 +70,24 @@ def test_a_syntax_error_in_an_answer_is_named(tmp_path):
     assert "gru_step" not in answers.defined_in
     assert answers.syntax_errors["gru_step"].startswith(f"cell {len(nb.cells)}, line 1: SyntaxError")
     assert stub("rnn_shapes").startswith("def rnn_shapes")
+
+
+def test_a_colab_round_trip_changes_nothing(tmp_path):
+    """Colab stores sources as lists of lines, adds cell ids and its own metadata, and drops
+    execution counts; the answers found are the same."""
+    import json
+    master = read_master(write_master(tmp_path))
+    plain = master_notebook()
+    for cell in plain.cells:
+        if cell.cell_type == "code" and cell.source == stub("gru_step"):
+            cell.source = RIGHT["gru_step"]
+    colab = json.loads(nbformat.writes(plain))
+    for k, cell in enumerate(colab["cells"]):
+        cell["source"] = "".join(cell["source"]).splitlines(True)
+        cell["metadata"] = {"id": f"cell{k}", "colab": {"base_uri": "https://localhost:8080/"}}
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = None
+    colab["metadata"] = {"colab": {"provenance": []}}
+    ours, theirs = take_answers(master, json.loads(nbformat.writes(plain))), take_answers(master, colab)
+    assert theirs.program == ours.program and theirs.defined_in == ours.defined_in
+    assert theirs.dropped == ours.dropped == [6, 11, 16]
