@@ -5,9 +5,8 @@
 The submissions are the master with the learner's code in the stub cells: a quarter right
 (written differently from the book's solution), a quarter with the GRU's update gate
 flipped, a quarter with the reset gate before the matmul, a quarter left as handed out.
-Prints the wall time of the whole `python -m rnnbook.grade` run, per submission, the CPU
-time of all the processes it started, the load average before and after, and the summary
-line of the report.
+Prints the wall time of the whole `python -m rnnbook.grade` run, per submission, the load
+average before and after, and the summary line of the report.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -80,19 +78,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rnnbook-class-") as tmp:
         paths = make_class(Path(args.master), args.n, Path(tmp))
         load_before = os.getloadavg()
-        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "rnnbook.grade", "--master", args.master,
                                "-j", str(args.j), *paths], capture_output=True, text=True)
         wall = time.perf_counter() - start
         load_after = os.getloadavg()
-        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = sum(getattr(cpu_after, k) - getattr(cpu_before, k) for k in ("ru_utime", "ru_stime"))
     print(done.stdout.strip().splitlines()[-1])
     print(f"{args.n} submissions, -j {args.j}: {wall:.1f} s in all, "
           f"{wall / args.n:.2f} s per submission (exit status {done.returncode})")
-    print(f"CPU time of the grader and everything it started: {cpu:.1f} s "
-          f"({cpu / args.n:.2f} s per submission)")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
           f"({os.cpu_count()} cores)")
 
