@@ -133,3 +133,15 @@ def test_a_book_notebook_checked_against_itself(tmp_path):
     assert grade(master)[0] == 1
     status, report = grade("--keep-solutions", master)
     assert status == 0 and set(statuses(report).values()) == {"passed"}
+
+
+def test_the_books_chapter_as_master_released_and_solved(tmp_path):
+    """Chapter 04 is a master: its release grades as "not attempted", its own solutions pass."""
+    chapter = str(Path(__file__).resolve().parents[1] / "chapters" / "ko" / "04_gru.ipynb")
+    assert grade_cli("release", chapter, "--out", str(tmp_path)).returncode == 0
+    released = str(tmp_path / "04_gru.ipynb")
+    status, report = grade("--master", chapter, released, "--lang", "ko")
+    assert status == 1 and set(statuses(report).values()) == {"not_attempted"}
+    status, report = grade("--keep-solutions", chapter)
+    assert status == 0 and statuses(report) == {"gru_step": "passed",
+                                                "textbook_gru_to_torch": "passed"}

@@ -133,13 +133,14 @@ def autograder_main(argv: list) -> int:
     p.add_argument("master", metavar="MASTER")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
+    p.add_argument("--lang", choices=("en", "ko"), default="en")
     args = p.parse_args(argv)
     try:
         read_master(args.master)
     except MasterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    for path in write_autograder(args.master, args.out, args.timeout):
+    for path in write_autograder(args.master, args.out, args.timeout, args.lang):
         print(path)
     return 0
 
