@@ -136,3 +136,18 @@ def test_the_learner_side_checker_never_imports_the_grader():
             "print(any(m.startswith('rnnbook.grade') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_notebook_whose_code_never_finishes_costs_one_time_limit(tmp_path):
+    import time
+    master = write_master(tmp_path / "m")
+    answer = "while True:\n    pass\n" + RIGHT["rnn_param_count"]
+    path = submission(tmp_path / "class", "stuck", dict(RIGHT, rnn_param_count=answer))
+    from rnnbook.grade import main
+    import contextlib
+    buf = io.StringIO()
+    start = time.monotonic()
+    with contextlib.redirect_stdout(buf):
+        status = main(["--json", "--timeout", "3", "--master", master, path])
+    assert status == 1 and time.monotonic() - start < 20
+    assert set(statuses(json.loads(buf.getvalue())).values()) == {"timeout"}

@@ -139,18 +139,22 @@ class Session:
         self.sandbox: Sandbox | None = None
         self.defined: dict = {}
         self.setup_errors: list | None = None
+        self.setup_gone: ChildGone | None = None   # running the program itself failed once
         self.leftovers = 0
 
     def start(self) -> None:
         """Start a sandbox and run the program; :class:`ChildGone` if that fails."""
         self.close()
+        if self.setup_gone is not None:  # it would only fail (or loop) again
+            raise self.setup_gone
         self.sandbox = Sandbox(self.path, self.hidden, self.limits,
                                time.monotonic() + self.limits.wall)
         try:
             reply = self.sandbox.request({"op": "setup", "program": self.program,
                                           "names": self.names})
-        except ChildGone:
-            self.sandbox = None
+        except ChildGone as gone:
+            self.close()
+            self.setup_gone = gone
             raise
         reply = reply if isinstance(reply, dict) else {}
         defined = reply.get("defined")
