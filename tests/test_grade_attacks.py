@@ -48,6 +48,9 @@ ATTACKS = {
         "    __rsub__ = __sub__\n"
         "def gru_step(x, h, params):\n"
         "    return np.zeros_like(h).view(Yes)"],
+    "terminal_escape": [
+        "def rnn_param_count(input_size, hidden_size):\n"
+        "    raise ValueError('\\x1b[2K\\x1b[1A\\rrnn_param_count passed 1/1 Correct')"],
     "lookup_table_of_the_books_cases": [
         "from rnnbook.exercises import _cases\n"
         "TABLE = {c.args[0].tobytes(): numpy_ref.gru_step(*c.args) for c in _cases._step_cases('gru')}\n"
@@ -74,6 +77,7 @@ def test_attack_in_the_learners_process_gets_no_pass(graded, name):
         assert got["rnn_param_count"] == "failed", got
     nb = next(n for n in report["notebooks"] if n["student"] == name)
     assert nb["passed"] is False and nb["score"] < nb["max_score"]
+    assert all(e["message"].isprintable() for e in nb["exercises"])
 
 
 def test_the_reference_used_by_the_learner_is_reported(graded):

@@ -181,15 +181,21 @@ def setup_rows(errors: list, lang: str) -> list:
     for e in errors or []:
         cell = e.get("cell")
         where = ("master imports" if cell == 0 else f"cell {cell}, line {e.get('line')}")
-        rows.append(_fmt(lang, "setup_row", where=where, etype=str(e.get("type"))[:60],
-                         emsg=str(e.get("message", "")).splitlines()[0][:160]
-                         if e.get("message") else ""))
+        rows.append(printable(_fmt(lang, "setup_row", where=where, etype=str(e.get("type"))[:60],
+                                   emsg=str(e.get("message", "")).splitlines()[0][:160]
+                                   if e.get("message") else "")))
     return rows
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters: a learner's exception message or type name must
+    not move the instructor's terminal cursor or fake a row of the table."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
 def _entry(exercise, status, message, diagnosis=None) -> dict:
     return {"exercise_id": exercise.id, "function": exercise.function, "status": status,
-            "passed": status == "passed", "diagnosis": diagnosis, "message": message,
+            "passed": status == "passed", "diagnosis": diagnosis, "message": printable(message),
             "points": exercise.points, "score": exercise.points if status == "passed" else 0.0,
             "optional": exercise.optional, "rnnbook_calls": []}
 
@@ -224,6 +230,7 @@ def grade_exercise(exercise, session: Session, answers, seed: int, lang: str) ->
                 result.details.get("exception") == "NameError":
             entry["message"] += " " + _fmt(lang, "after_setup",
                                            errors="; ".join(setup_rows(session.setup_errors, lang)))
+            entry["message"] = printable(entry["message"])
             entry["diagnosis"] = "after_setup_error"
     entry["rnnbook_calls"] = sorted(proxy.entered)
     return entry
@@ -265,7 +272,8 @@ def grade_submission(master: Master, path: str, *, hidden: list = (), limits: Li
                                for e in master.exercises]
     for entry in report["exercises"]:
         if entry["rnnbook_calls"]:
-            entry["note"] = _fmt(lang, "rnnbook_calls", calls=", ".join(entry["rnnbook_calls"]))
+            entry["note"] = printable(_fmt(lang, "rnnbook_calls",
+                                           calls=", ".join(entry["rnnbook_calls"])))
     required = [e for e in report["exercises"] if not e["optional"]]
     report["score"] = sum(e["score"] for e in required)
     report["max_score"] = sum(e["points"] for e in required)
