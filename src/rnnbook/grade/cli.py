@@ -13,7 +13,6 @@ some did not, 2 for bad arguments or a master that cannot be graded with.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import sys
