@@ -126,6 +126,11 @@ def test_the_protocol_refuses_pickles_and_keeps_plain_arrays():
         protocol.decode({"t": "nd", "i": 0}, [buf.getvalue()])
     with pytest.raises(protocol.ProtocolError):
         protocol.decode({"t": "pickle", "v": "gASVAAAAAAAAAAAu"}, [])
+    huge = io.BytesIO()
+    np.lib.format.write_array_header_1_0(huge, {"descr": "<f8", "fortran_order": False,
+                                                "shape": (10 ** 12,)})
+    with pytest.raises(protocol.ProtocolError, match="does not match"):
+        protocol.decode({"t": "nd", "i": 0}, [huge.getvalue()])
 
 
 def test_the_learner_side_checker_never_imports_the_grader():

@@ -198,6 +198,17 @@ def decode(tree, blobs: list, depth: int = 0):
 
 
 def _array(blob: bytes) -> np.ndarray:
+    fmt = np.lib.format
+    try:  # check the header first: a shape larger than the data must not be allocated
+        head = io.BytesIO(blob)
+        version = fmt.read_magic(head)
+        read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, _, dtype = read_header(head)
+        size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    except Exception as exc:
+        raise ProtocolError(f"unreadable array header ({type(exc).__name__})") from None
+    if dtype.hasobject or size > len(blob):
+        raise ProtocolError("an array header that does not match its data")
     try:
         arr = np.load(io.BytesIO(blob), allow_pickle=False)
     except Exception as exc:  # object arrays need pickle: refused here
