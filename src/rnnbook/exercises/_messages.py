@@ -202,7 +202,7 @@ MESSAGES = {
         "case_note": "(테스트 {case})",
         "float32": ("{what} 값이 기준값과 최대 {err}만큼 다릅니다(테스트 {case}). float32의 반올림 "
                     "오차입니다. 입력의 dtype인 float64로 계산하세요(중간에 "
-                    "`.astype(np.float32)`나 float32 텐서를 쓰지 않습니다)."),
+                    "`.astype(np.float32)`나 float32 텐서를 쓰지 마세요)."),
         "returns_state": ("{what} 값이 입력으로 받은 이전 상태와 같습니다. 새 상태를 계산하지 않고 "
                           "입력을 그대로 반환했습니다."),
         "gru.returns_n": ("h_next가 후보(n)와 같습니다. 마지막 단계가 빠졌습니다: "
