@@ -7,7 +7,6 @@ checker's own mistake models.
 """
 
 import functools
-import json
 import sys
 
 import numpy as np
@@ -607,25 +606,20 @@ def test_lang_follows_setup(monkeypatch):
     assert check("gru_step", not_attempted).message.startswith("Not attempted")
 
 
-def test_grade_log_records_each_call(tmp_path, monkeypatch):
-    log = tmp_path / "grade.jsonl"
-    monkeypatch.setenv(exercises.GRADE_LOG_ENV, str(log))
-    check("gru_step", gru_ok, lang="ko")
-    check("gru_step", gru_z_flipped, lang="ko")
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert [r["status"] for r in records] == ["passed", "failed"]
-    assert records[1]["diagnosis"] == "gru.z_flipped"
-    assert set(records[1]["messages"]) == {"ko", "en"}
-
-
-def test_demonstrations_are_shown_but_not_graded(tmp_path, monkeypatch):
-    log = tmp_path / "grade.jsonl"
-    monkeypatch.setenv(exercises.GRADE_LOG_ENV, str(log))
-    check("gru_step", gru_ok, lang="en")
+def test_demonstrations_are_shown_like_any_check():
     demo = check("gru_step", gru_z_flipped, lang="en", graded=False)
     assert demo.status == "failed" and demo.diagnosis == "gru.z_flipped"
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert [r["status"] for r in records] == ["passed"]
+
+
+def test_grading_cases_draw_new_values_and_notebook_cases_stay_fixed():
+    first = [c.args[0] for c in exercises._step_cases("gru")]
+    with exercises.grading_cases(12345):
+        graded = [c.args[0] for c in exercises._step_cases("gru")]
+        assert check("gru_step", gru_ok).passed
+        assert check("gru_step", gru_z_flipped).diagnosis == "gru.z_flipped"
+    again = [c.args[0] for c in exercises._step_cases("gru")]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not any(np.array_equal(a, b) for a, b in zip(first, graded))
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -756,3 +750,94 @@ def test_lstm_backward_in_place_is_reported():
         return grads
     result = check("lstm_cell_backward", writes_into_dc, lang="en")
     assert result.diagnosis == "mutated_input" and result.details["inputs"] == ("dc_next",)
+
+
+# --- messages named in issue 13 ---------------------------------------------------------
+
+def _gru_no_update(x, h, params):
+    return h.copy()
+
+
+def _gru_candidate_only(x, h, params):
+    H = h.shape[1]
+    a = x @ params["weight_ih"].T + params["bias_ih"]
+    b = h @ params["weight_hh"].T + params["bias_hh"]
+    r = 1 / (1 + np.exp(-(a[:, :H] + b[:, :H])))
+    return np.tanh(a[:, 2 * H:] + r * b[:, 2 * H:])
+
+
+def _gru_float32(x, h, params):
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
+    return numpy_ref.gru_step(x.astype(np.float32), h.astype(np.float32), p32).astype(np.float64)
+
+
+@pytest.mark.parametrize("fn, code, words", [
+    (_gru_no_update, "returns_state", "equals the previous state"),
+    (_gru_candidate_only, "gru.returns_n", "equals the candidate n"),
+    (_gru_float32, "float32", "float32 rounding"),
+])
+def test_outputs_equal_to_an_input_or_float32_are_not_blamed_on_a_gate(fn, code, words):
+    result = check("gru_step", fn, lang="en")
+    assert result.diagnosis == code and words in result.message
+    assert "update gate" not in result.message
+    assert "z" not in check("gru_step", fn, lang="ko").message.split("h_next")[0]
+
+
+def test_shape_messages_name_the_test_case():
+    def relu_wrong_shape(x, h, params, nonlinearity="tanh"):
+        out = numpy_ref.rnn_step(x, h, params, nonlinearity=nonlinearity)
+        return out.T if nonlinearity == "relu" else out
+    result = check("rnn_step", relu_wrong_shape, lang="en")
+    assert 'nonlinearity="relu"' in result.message and "transposed" in result.message
+
+
+def test_in_place_message_names_no_h_next_where_there_is_none():
+    def clip_in_place(grads, max_norm):
+        for g in grads:
+            g *= 0.5
+        return [g.copy() for g in grads]
+    for lang in ("en", "ko"):
+        result = check("clip_grad_norm", clip_in_place, lang=lang)
+        assert result.diagnosis == "mutated_input" and "h_next" not in result.message
+
+
+def test_two_missing_activations_make_one_sentence():
+    def no_sigmoids(x, h, params):
+        H = h.shape[1]
+        a = x @ params["weight_ih"].T + params["bias_ih"]
+        b = h @ params["weight_hh"].T + params["bias_hh"]
+        r, z = a[:, :H] + b[:, :H], a[:, H:2 * H] + b[:, H:2 * H]
+        return (1 - z) * np.tanh(a[:, 2 * H:] + r * b[:, 2 * H:]) + z * h
+    for lang, word in (("en", "Missing activation"), ("ko", "활성화 함수가 빠졌습니다")):
+        message = check("gru_step", no_sigmoids, lang=lang).message
+        assert message.count(word) == 1 and ("reset" in message or "리셋" in message)
+
+
+def test_korean_case_labels_are_korean():
+    message = check("clip_grad_norm", lambda g, m: [x * 2 for x in g], lang="ko").message
+    assert "arrays" not in message and "배열 3개" in message
+
+
+def test_an_exception_whose_str_raises_is_the_learners():
+    class Odd(Exception):
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    def raises_odd(x, h, params):
+        raise Odd()
+    result = check("gru_step", raises_odd, lang="en")
+    assert result.status == "failed" and result.diagnosis == "exception"
+    assert "Odd" in result.message and "rnnbook" not in result.message
+
+
+def test_an_endless_loop_is_stopped(monkeypatch):
+    import time
+    monkeypatch.setattr(exercises._core, "CALL_LIMIT", 0.5)
+
+    def forever(x, h, params):
+        while True:
+            pass
+    start = time.monotonic()
+    result = check("gru_step", forever, lang="ko")
+    assert result.diagnosis == "time_limit" and "0.5초" in result.message
+    assert time.monotonic() - start < 5

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import gradients
-from ..exercises import Verdict, call_learner, register
+from ..exercises import Verdict, call_learner, case_seed, grading_seed, register
 
 H = 8
 CASES = ((0.9, 10), (1.1, 10), (0.5, 3), (1.0, 25), (2.0, 1), (0.75, 40), (1.3, 7))
@@ -81,10 +81,20 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= RTOL * max(abs(b), 1e-300)
 
 
+def _cases() -> tuple:
+    """CASES, plus three random ones while the grader draws fresh cases (see case_seed)."""
+    if grading_seed() is None:
+        return CASES
+    rng = np.random.default_rng(case_seed(7_200))
+    return CASES + tuple((round(float(rng.uniform(0.5, 1.5)), 2), int(rng.integers(2, 30)))
+                         for _ in range(3))
+
+
 @register("gradient_factor", messages=MESSAGES)
 def _check_gradient_factor(fn) -> Verdict:
+    cases = _cases()
     answers = []
-    for scale, k in CASES:
+    for scale, k in cases:
         got = call_learner(fn, (scale, k), case=f"scale={scale}, k={k}")
         if got is None:
             return Verdict.fail("returned_none")
@@ -94,13 +104,13 @@ def _check_gradient_factor(fn) -> Verdict:
             return Verdict.fail("gradient_factor.wrong_type", diagnosis="wrong_type",
                                 got=type(got).__name__, scale=scale, k=k)
         answers.append(float(got))
-    measured = [measured_factor(scale, k) for scale, k in CASES]
+    measured = [measured_factor(scale, k) for scale, k in cases]
     if all(_close(a, m) for a, m in zip(answers, measured)):
-        return Verdict.ok(len(CASES))
+        return Verdict.ok(len(cases))
     for code, formula in MISTAKES:
-        if all(_close(a, formula(s, k)) for a, (s, k) in zip(answers, CASES)):
+        if all(_close(a, formula(s, k)) for a, (s, k) in zip(answers, cases)):
             return Verdict.fail(code)
     j = next(j for j, (a, m) in enumerate(zip(answers, measured)) if not _close(a, m))
-    scale, k = CASES[j]
+    scale, k = cases[j]
     return Verdict.fail("gradient_factor.mismatch", diagnosis="mismatch", scale=scale, k=k,
                         got=f"{answers[j]:.6g}", expected=f"{measured[j]:.6g}")

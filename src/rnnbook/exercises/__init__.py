@@ -34,9 +34,10 @@ Built-in ids and the learner's function each expects (chapters register more):
   ``sum(dh_next ⊙ h_next) + sum(dc_next ⊙ c_next)`` for one LSTM step, checked against
   central differences.
 
-Grading: when the environment variable ``RNNBOOK_GRADE_LOG`` names a file, every
-``check`` call appends one JSON line to it (exercise id, status, diagnosis, the message
-in every language); ``python -m rnnbook.grade`` sets it for the notebooks it runs.
+Grading: ``python -m rnnbook.grade`` runs these same checkers in its own process, with
+a proxy that forwards each call of the learner's function to a sandboxed child process,
+and with test values drawn afresh (:func:`grading_cases`; checkers draw every random test
+value from ``default_rng(case_seed(n))``). The checker never imports the grader.
 
 Modules: ``_core`` (results, verdicts, the registry, :func:`check`), ``_text`` and
 ``_messages`` (sentences in every language), ``_cases`` (shared test cases and answer
@@ -56,9 +57,9 @@ from __future__ import annotations
 
 from . import _gradients, _layout, _steps  # noqa: F401  importing them registers the built-in ids
 from ._cases import _outputs, _reference, _step_cases  # noqa: F401  used by the tests
-from ._core import (GRADE_LOG_ENV, LearnerError, Result, Verdict, call_learner, check,
-                    known_ids, register)
+from ._core import (LearnerError, Result, Verdict, call_learner, case_seed, check,
+                    grading_cases, grading_seed, known_ids, prepare_grading, register)
 from ._mistakes import _MODELS, _variants  # noqa: F401  used by the tests
 
 __all__ = ["check", "register", "known_ids", "call_learner", "Result", "Verdict",
-           "LearnerError", "GRADE_LOG_ENV"]
+           "LearnerError", "case_seed", "grading_cases", "grading_seed", "prepare_grading"]

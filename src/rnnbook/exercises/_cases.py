@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._core import Verdict
+from ._core import Verdict, case_seed
 from ._text import _GATE_LETTERS, _Msg, _Word, _describe
 
 TOL = 1e-8          # learner vs reference: float64 rounding differs by ~1e-15, mistakes by ~1e-2
@@ -40,7 +40,7 @@ def _step_cases(cell: str) -> list:
     G = len(_GATE_LETTERS[cell]) if cell != "rnn" else 1
     cases = []
     for k, (B, I, H) in enumerate(_STEP_SHAPES):
-        rng = np.random.default_rng(7_000 + 100 * G + k)
+        rng = np.random.default_rng(case_seed(7_000 + 100 * G + k))
         p = _random_params(rng, G, I, H)
         x = rng.normal(size=(B, I))
         h = rng.uniform(-0.9, 0.9, size=(B, H))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import html
 import io
-import json
 import os
 import re
 import traceback
@@ -24,12 +23,44 @@ import numpy as np
 from .. import LANGUAGES, current_lang
 from ._text import _Msg, _clean, _type_name
 
-GRADE_LOG_ENV = "RNNBOOK_GRADE_LOG"
+_GRADING = {"seed": None}      # set by the grader: test cases are drawn afresh from it
+CALL_LIMIT = 10.0              # seconds one call of the learner's function may take in a notebook
 
 _ICONS = {"passed": "✅", "failed": "❌", "not_attempted": "⏳", "error": "⚠️"}
 _COLOURS = {"passed": ("#2e7d32", "#edf7ee"), "failed": ("#c62828", "#fdecea"),
             "not_attempted": ("#6d6d6d", "#f3f3f3"), "error": ("#b26a00", "#fff4e5")}
 _NUMPY_DIR = os.path.dirname(np.__file__)
+
+
+def case_seed(base: int) -> int:
+    """The seed of a checker's test case number ``base``.
+
+    In a notebook this is ``base`` itself, so the stored results never change. While the
+    grader has set a grading seed (:func:`grading_cases`) it is a number derived from both,
+    so every grading run draws new test values and a table of the notebook's cases fails.
+    Checkers draw every random test value from ``np.random.default_rng(case_seed(...))``.
+    """
+    seed = _GRADING["seed"]
+    if seed is None:
+        return base
+    return int(np.random.SeedSequence([int(base), int(seed)]).generate_state(1)[0])
+
+
+def grading_seed():
+    """The grading seed set by :func:`grading_cases`, or None in a notebook."""
+    return _GRADING["seed"]
+
+
+@contextlib.contextmanager
+def grading_cases(seed: int):
+    """Within this block every checker draws its test cases from ``seed`` (see :func:`case_seed`)."""
+    old = dict(_GRADING)
+    _GRADING.update(seed=int(seed), limit=False)  # the grader keeps its own time limits
+    try:
+        yield
+    finally:
+        _GRADING.clear()
+        _GRADING.update(old)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -102,32 +133,75 @@ class _Call:
     exc: BaseException | None = None
 
 
+class CallTimeLimit(BaseException):
+    """Raised inside the learner's function when one call takes longer than :data:`CALL_LIMIT`."""
+
+
+@contextlib.contextmanager
+def _time_limit():
+    """Interrupt the block after :data:`CALL_LIMIT` seconds (main thread, POSIX only)."""
+    import signal
+    import threading
+    usable = (_GRADING.get("limit", True) and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise CallTimeLimit(f"{CALL_LIMIT:g}")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, CALL_LIMIT)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _invoke(fn: Callable, args: tuple, kwargs: dict | None = None) -> _Call:
-    """Call learner code with its printing, warnings and float errors kept out of sight."""
+    """Call learner code with its printing, warnings and float errors kept out of sight,
+    and stopped if it runs longer than :data:`CALL_LIMIT` seconds (an endless loop)."""
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
             warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            return _Call(value=fn(*args, **(kwargs or {})))
+            with _time_limit():
+                return _Call(value=fn(*args, **(kwargs or {})))
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # SystemExit too: a learner's sys.exit() is a result
             return _Call(exc=exc)
 
 
+def _text_of(exc: BaseException) -> str:
+    """The exception's message; a learner's exception whose ``__str__`` raises has none."""
+    try:
+        return _clean(exc)
+    except BaseException:
+        return ""
+
+
 def _exception_verdict(exc: BaseException, case: str) -> Verdict:
     if isinstance(exc, NotImplementedError):
         return Verdict("not_attempted", [_Msg("not_attempted")], "not_attempted")
+    if isinstance(exc, CallTimeLimit):
+        return Verdict("failed", [_Msg("time_limit", seconds=f"{CALL_LIMIT:g}", case=case)],
+                       "time_limit")
     where = ""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if f.filename != __file__ and not f.filename.startswith(_NUMPY_DIR)]
+    # The grader's proxy attaches the frames it saw in the learner's process.
+    frames = getattr(exc, "learner_frames", None)
+    if frames is None:
+        frames = [(f.name, f.lineno, f.line) for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename != __file__ and not f.filename.startswith(_NUMPY_DIR)]
     if frames:
-        last = frames[-1]
-        where = _Msg("exception.where", func=last.name, line=last.lineno,
-                     code=_clean(last.line or "", 80))
+        name, line, code = frames[-1]
+        where = _Msg("exception.where", func=name, line=line, code=_clean(code or "", 80))
     return Verdict("failed", [_Msg("exception", etype=type(exc).__name__,
-                                   emsg=_clean(exc), where=where, case=case)],
+                                   emsg=_text_of(exc) or _Msg("exception.no_text"),
+                                   where=where, case=case)],
                    "exception", {"exception": type(exc).__name__})
 
 
@@ -149,18 +223,22 @@ def call_learner(fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
 class _Exercise:
     checker: Callable
     messages: dict
+    grading_setup: Callable | None = None
+    prepared: bool = False
 
 
 _REGISTRY: dict[str, _Exercise] = {}
 
 
 def register(exercise_id: str, checker: Callable | None = None, *,
-             messages: Mapping | None = None):
+             messages: Mapping | None = None, grading_setup: Callable | None = None):
     """Register ``checker(fn) -> Verdict`` under ``exercise_id``; usable as a decorator.
 
     ``messages`` maps each language to ``{code: template}`` for the codes this checker
     uses beyond the built-in catalogue (:mod:`rnnbook._messages`). Inside the checker,
-    call the learner through :func:`call_learner`.
+    call the learner through :func:`call_learner`. ``grading_setup()``, if given, is called
+    once by the grader (:func:`prepare_grading`) for a checker that compares with something
+    a notebook measures: the grader measures it itself instead of trusting the notebook.
 
     Explained in chapters/<lang>/00_how_to_use.
     """
@@ -174,7 +252,7 @@ def register(exercise_id: str, checker: Callable | None = None, *,
     def add(func: Callable) -> Callable:
         if not callable(func):
             raise TypeError(f"checker must be callable, got {type(func).__name__}")
-        _REGISTRY[exercise_id] = _Exercise(func, messages)
+        _REGISTRY[exercise_id] = _Exercise(func, messages, grading_setup)
         return func
 
     return add if checker is None else add(checker)
@@ -189,6 +267,15 @@ def _load_chapters() -> None:
         pass
 
 
+def prepare_grading(exercise_id: str) -> None:
+    """Run the ``grading_setup`` of ``exercise_id`` once in this process (see :func:`register`)."""
+    _load_chapters()
+    exercise = _REGISTRY.get(exercise_id)
+    if exercise is not None and exercise.grading_setup is not None and not exercise.prepared:
+        exercise.grading_setup()
+        exercise.prepared = True
+
+
 def known_ids() -> tuple:
     """The registered exercise ids (built in and the chapters' own), sorted."""
     _load_chapters()
@@ -200,7 +287,8 @@ def check(exercise_id: str, fn: Callable, lang: str | None = None, graded: bool 
 
     ``lang`` ("ko" | "en") defaults to the one chosen by :func:`rnnbook.setup`.
     ``graded=False`` marks a demonstration (a chapter showing what the checker says
-    about a known mistake): it is displayed as usual but not reported to the grader.
+    about a known mistake): the grader, reading the instructor's copy, does not count it
+    as an exercise.
     Never raises: an unknown id, a non-callable ``fn`` or a failure of the checker
     itself gives a result with status ``"error"``.
 
@@ -229,10 +317,7 @@ def check(exercise_id: str, fn: Callable, lang: str | None = None, graded: bool 
         except BaseException as exc:
             verdict = Verdict("error", [_Msg("checker_error", etype=type(exc).__name__,
                                              emsg=_clean(exc))], "checker_error")
-    result = _result(str(exercise_id), verdict, lang, extra)
-    if graded:
-        _log(result)
-    return result
+    return _result(str(exercise_id), verdict, lang, extra)
 
 
 def _result(exercise_id: str, verdict: Verdict, lang: str, extra: Mapping) -> Result:
@@ -245,16 +330,3 @@ def _result(exercise_id: str, verdict: Verdict, lang: str, extra: Mapping) -> Re
     return Result(exercise_id, verdict.status, lang, messages, verdict.diagnosis,
                   dict(verdict.details))
 
-
-def _log(result: Result) -> None:
-    path = os.environ.get(GRADE_LOG_ENV)
-    if not path:
-        return
-    record = {"exercise_id": result.exercise_id, "status": result.status,
-              "passed": result.passed, "diagnosis": result.diagnosis,
-              "messages": dict(result.messages)}
-    try:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(json.dumps(record, ensure_ascii=False) + "\n")
-    except OSError:
-        pass

@@ -11,7 +11,7 @@ import copy
 import numpy as np
 
 from ._cases import _PARAM_KEYS, _mutated_verdict, _mutations, _random_params
-from ._core import Verdict, call_learner, register
+from ._core import Verdict, call_learner, case_seed, register
 from ._layout import _not_a_mapping_of
 from ._mistakes import _lstm_gates
 from ._text import _Gate, _Join, _Msg, _Word, _describe
@@ -19,8 +19,18 @@ from ._text import _Gate, _Join, _Msg, _Word, _describe
 _CLIP_EPS = 1e-6    # torch.nn.utils.clip_grad_norm_ adds it to the norm
 
 
+class _ClipCase:
+    """A clipping test case's label in the reader's language: "3 arrays, max_norm=1.0"."""
+
+    def __init__(self, n: int, max_norm: float):
+        self.n, self.max_norm = n, max_norm
+
+    def render(self, lang: str, extra=None) -> str:
+        return _Word("arrays").render(lang).format(n=self.n) + f", max_norm={self.max_norm}"
+
+
 def _clip_cases() -> list:
-    rng = np.random.default_rng(7_500)
+    rng = np.random.default_rng(case_seed(7_500))
     shapes = ((3, 4), (4,), (2, 2, 3))
     big = [rng.normal(size=s) * 3.0 for s in shapes]
     small = [rng.normal(size=s) * 0.05 for s in shapes]
@@ -52,7 +62,7 @@ def _check_clip(fn) -> Verdict:
     cases = _clip_cases()
     answers, mutated = [], []
     for grads, max_norm in cases:
-        label = f"{len(grads)} arrays, max_norm={max_norm}"
+        label = _ClipCase(len(grads), max_norm)
         used = [g.copy() for g in grads]
         got = call_learner(fn, (used, max_norm), case=label)
         if any(not np.array_equal(g, u) for g, u in zip(grads, used)):
@@ -91,7 +101,7 @@ def _check_clip(fn) -> Verdict:
             if not same([o], [r]):
                 return Verdict.fail("clip.mismatch", diagnosis="mismatch", k=k,
                                     err=f"{float(np.max(np.abs(o - r))):.1e}",
-                                    case=f"{len(grads)} arrays, max_norm={max_norm}")
+                                    case=_ClipCase(len(grads), max_norm))
     return Verdict.ok(len(cases))
 
 
@@ -147,7 +157,7 @@ def _check_lstm_backward(fn) -> Verdict:
     """
     cases = ((1, 3, 2), (3, 2, 4))
     for k, (B, I, H) in enumerate(cases):
-        rng = np.random.default_rng(7_900 + k)
+        rng = np.random.default_rng(case_seed(7_900 + k))
         p = _random_params(rng, 4, I, H)
         x, h, c = rng.normal(size=(B, I)), rng.uniform(-0.9, 0.9, (B, H)), rng.normal(size=(B, H))
         dh_next, dc_next = rng.normal(size=(B, H)), rng.normal(size=(B, H))

@@ -7,10 +7,19 @@ from typing import Callable, Mapping
 import numpy as np
 
 from ._cases import _PARAM_KEYS, TOL, _mutated_verdict, _mutations, _random_params
-from ._core import Verdict, call_learner, register
+from ._core import Verdict, call_learner, case_seed, grading_seed, register
 from ._text import _Cell, _Join, _Msg, _Word, _describe
 
 _COUNT_CASES = ((3, 5), (10, 20), (7, 4), (1, 2))
+_SHAPE_CASES = ((5, 3, 4, 6), (1, 1, 2, 3), (7, 2, 8, 5))
+
+
+def _graded_extra(base: int, n: int, high: int) -> list:
+    """While grading (see ``case_seed``), ``n`` more random size tuples in 1..high; else none."""
+    if grading_seed() is None:
+        return []
+    rng = np.random.default_rng(case_seed(base))
+    return [tuple(int(v) for v in row) for row in rng.integers(1, high, size=(n, 3))]
 
 
 def _count_checker(cell: str) -> Callable:
@@ -25,8 +34,9 @@ def _count_checker(cell: str) -> Callable:
         if G > 1:
             mistakes.append(("count.no_gate_factor", lambda I, H: H * (I + H + 2)))
         wrong_g = [g for g in (3, 4) if g != G]
+        cases = _COUNT_CASES + tuple((I, H) for I, H, _ in _graded_extra(7_600, 3, 40))
         answers = []
-        for I, H in _COUNT_CASES:
+        for I, H in cases:
             label = f"input_size={I}, hidden_size={H}"
             got = call_learner(fn, (I, H), case=label)
             if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
@@ -34,18 +44,18 @@ def _count_checker(cell: str) -> Callable:
                     return Verdict.fail("returned_none")
                 return Verdict.fail("count.wrong_type", got=_describe(got))
             answers.append(int(got))
-        expected = [numpy_ref.param_count(cell, I, H) for I, H in _COUNT_CASES]
+        expected = [numpy_ref.param_count(cell, I, H) for I, H in cases]
         if answers == expected:
-            return Verdict.ok(len(_COUNT_CASES))
+            return Verdict.ok(len(cases))
         for code, formula in mistakes:
-            if answers == [formula(I, H) for I, H in _COUNT_CASES]:
+            if answers == [formula(I, H) for I, H in cases]:
                 return Verdict.fail(code, gh=gh, G=G, cellname=_Cell(cell))
         for g in wrong_g:
-            if answers == [g * H * (I + H + 2) for I, H in _COUNT_CASES]:
+            if answers == [g * H * (I + H + 2) for I, H in cases]:
                 return Verdict.fail("count.wrong_gates", got_g=g, G=G, cellname=_Cell(cell),
                                     details={"gates": g})
         k = next(j for j in range(len(answers)) if answers[j] != expected[j])
-        I, H = _COUNT_CASES[k]
+        I, H = cases[k]
         return Verdict.fail("count.mismatch", I=I, H=H, got=answers[k], expected=expected[k],
                             cellname=_Cell(cell))
 
@@ -91,7 +101,7 @@ def _not_a_mapping_of(got, keys, prefix: str) -> Verdict | None:
 
 @register("rnn_shapes")
 def _check_rnn_shapes(fn) -> Verdict:
-    cases = ((5, 3, 4, 6), (1, 1, 2, 3), (7, 2, 8, 5))
+    cases = _SHAPE_CASES + tuple((T, B, I, T + B) for T, B, I in _graded_extra(7_650, 2, 9))
     for T, B, I, H in cases:
         got = call_learner(fn, (T, B, I, H), case=f"T={T}, B={B}, I={I}, H={H}")
         problem = _not_a_mapping_of(got, _SHAPE_KEYS, "shapes")
@@ -136,7 +146,7 @@ def _check_textbook_gru(fn) -> Verdict:
     from .. import conventions
     cases = ((3, 4), (5, 2))
     for k, (I, H) in enumerate(cases):
-        textbook = _random_params(np.random.default_rng(7_700 + k), 3, I, H)
+        textbook = _random_params(np.random.default_rng(case_seed(7_700 + k)), 3, I, H)
         used = {key: v.copy() for key, v in textbook.items()}
         got = call_learner(fn, (used,), case=f"I={I}, H={H}")
         mutated = _mutations(textbook, used, "params")

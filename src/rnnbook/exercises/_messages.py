@@ -22,6 +22,8 @@ MESSAGES = {
                          "an object of type {type}."),
         "exception": "Your function raised {etype} on test case {case}: {emsg}{where}.",
         "exception.where": " (in {func}, line {line}: `{code}`)",
+        "time_limit": ("Your function did not return within {seconds} s on test case {case}, "
+                       "so it was stopped. Is there a loop that never ends?"),
         "checker_error": ("The checker itself failed ({etype}: {emsg}). This is a bug in "
                           "rnnbook, not in your code; please report it."),
         "returned_none": "Your function returned None. Did you forget the `return` statement?",
@@ -34,14 +36,24 @@ MESSAGES = {
                         "should be float64 too."),
         "nonfinite": "{what} contains NaN or inf (test case {case}).",
         "mutated_input": ("Your function changes its inputs in place ({names}). The caller "
-                          "still needs them: compute new arrays (`h_next = ...`) instead of "
-                          "writing into the arguments (`h += ...`, `h[:] = ...`)."),
+                          "still needs them: compute new arrays (`new = old * 2`, "
+                          "`new = old.copy()`) instead of writing into the arguments "
+                          "(`old *= 2`, `old += ...`, `old[:] = ...`)."),
         "batch1_only": ("Works for batch size 1 but not for B > 1 (test case {case}: "
                         "{problem}) Write every product for the whole batch, e.g. "
                         "`x @ params['weight_ih'].T` of shape (B, G·H), without indexing "
                         "a single example or reshaping to one row."),
         "mismatch": "{what} is wrong: max error {err} (test case {case}).",
         "mismatch.other_ok": "{what} is right.",
+        "case_note": "(Test case {case}.)",
+        "float32": ("{what} differs from the reference by at most {err} (test case {case}): "
+                    "that is float32 rounding. Compute in float64, the dtype of the inputs "
+                    "(no `.astype(np.float32)` or float32 tensors on the way)."),
+        "returns_state": ("{what} equals the previous state you were given: the function "
+                          "returns its input instead of computing the new state."),
+        "gru.returns_n": ("h_next equals the candidate n: the last step is missing, "
+                          "h_next = (1 − z) ⊙ n + z ⊙ h mixes n with the previous state h."),
+        "exception.no_text": "(its message cannot be shown: its __str__ raised an error)",
         # step functions: structure of the result
         "lstm.swapped_hc": "You return (c_next, h_next); the order is (h_next, c_next).",
         "lstm.only_h": "You return only h_next; return the pair (h_next, c_next).",
@@ -54,6 +66,8 @@ MESSAGES = {
         "gate_order.move": "the rows of {src} are used for {dst}",
         "activation": "Wrong activation: {gate} uses {got} instead of {expected}.",
         "activation.none": "Missing activation: {gate} needs {expected}, but your code applies none.",
+        "activation.none_many": ("Missing activations: {gate} need {expected}, but your code "
+                                 "applies none."),
         "rnn.ignores_nonlinearity": ("With nonlinearity=\"relu\" your function applies tanh: "
                                      "check how it uses the `nonlinearity` argument."),
         "no_bias_ih": "The bias bias_ih is never added.",
@@ -162,6 +176,8 @@ MESSAGES = {
         "not_callable": "check의 두 번째 인자로 함수를 넘겨야 하는데, 받은 것은 {type} 타입의 객체입니다.",
         "exception": "테스트 {case}에서 함수가 예외를 일으켰습니다: {etype}: {emsg}{where}.",
         "exception.where": " ({func} 함수, {line}번째 줄: `{code}`)",
+        "time_limit": ("테스트 {case}에서 함수가 {seconds}초 안에 끝나지 않아 중단했습니다. "
+                       "끝나지 않는 반복문이 있는지 확인하세요."),
         "checker_error": ("채점기 자체에서 오류가 났습니다({etype}: {emsg}). 여러분의 코드가 아니라 "
                           "rnnbook의 버그이니 알려 주세요."),
         "returned_none": "함수가 None을 반환했습니다. `return` 문을 빠뜨리지 않았는지 확인하세요.",
@@ -175,13 +191,23 @@ MESSAGES = {
                         "합니다."),
         "nonfinite": "{what}에 NaN 또는 inf 값이 있습니다(테스트 {case}).",
         "mutated_input": ("함수가 입력을 제자리에서(in place) 바꿉니다({names}). 호출한 쪽은 그 값을 "
-                          "계속 써야 하므로, 인자에 직접 쓰지 말고(`h += ...`, `h[:] = ...`) "
-                          "새 배열을 만드세요(`h_next = ...`)."),
+                          "계속 써야 하므로, 인자에 직접 쓰지 말고(`old *= 2`, `old += ...`, "
+                          "`old[:] = ...`) 새 배열을 만드세요(`new = old * 2`, "
+                          "`new = old.copy()`)."),
         "batch1_only": ("배치 크기가 1일 때만 맞고 B > 1이면 틀립니다(테스트 {case}: {problem}) "
                         "샘플 하나를 인덱싱하거나 한 행으로 reshape하지 말고, 배치 전체에 대해 "
                         "행렬 곱을 쓰세요(예: 모양이 (B, G·H)인 `x @ params['weight_ih'].T`)."),
         "mismatch": "{what} 값이 틀렸습니다: 최대 오차 {err}(테스트 {case}).",
         "mismatch.other_ok": "{what} 값은 맞습니다.",
+        "case_note": "(테스트 {case})",
+        "float32": ("{what} 값이 기준값과 최대 {err}만큼 다릅니다(테스트 {case}). float32의 반올림 "
+                    "오차입니다. 입력의 dtype인 float64로 계산하세요(중간에 "
+                    "`.astype(np.float32)`나 float32 텐서를 쓰지 마세요)."),
+        "returns_state": ("{what} 값이 입력으로 받은 이전 상태와 같습니다. 새 상태를 계산하지 않고 "
+                          "입력을 그대로 반환했습니다."),
+        "gru.returns_n": ("h_next가 후보(n)와 같습니다. 마지막 단계가 빠졌습니다: "
+                          "h_next = (1 − z) ⊙ n + z ⊙ h로 n과 이전 상태 h를 섞어야 합니다."),
+        "exception.no_text": "(메시지를 보일 수 없습니다. 예외의 __str__에서 오류가 났습니다)",
         "lstm.swapped_hc": "(c_next, h_next) 순서로 반환했습니다. (h_next, c_next) 순서여야 합니다.",
         "lstm.only_h": "h_next만 반환했습니다. (h_next, c_next) 쌍을 반환하세요.",
         "lstm.structure": "(h_next, c_next) 튜플을 반환해야 하는데, 반환된 것은 {got}입니다.",
@@ -192,6 +218,7 @@ MESSAGES = {
         "gate_order.move": "{dst} 자리에 {src}의 행을 썼습니다",
         "activation": "활성화 함수가 틀렸습니다: {gate}에 {expected} 대신 {got_obj} 썼습니다.",
         "activation.none": "활성화 함수가 빠졌습니다: {gate}에 {expected_obj} 적용해야 합니다.",
+        "activation.none_many": "활성화 함수가 빠졌습니다: {gate}에 {expected_obj} 적용해야 합니다.",
         "rnn.ignores_nonlinearity": ("nonlinearity=\"relu\"일 때 tanh를 적용합니다. "
                                      "`nonlinearity` 인자를 어떻게 쓰는지 확인하세요."),
         "no_bias_ih": "편향 bias_ih를 더하지 않았습니다.",
@@ -315,6 +342,6 @@ CELL_NAMES = {
 }
 
 WORDS = {
-    "en": {"and": " and ", "sep": "; ", "array": "a NumPy array"},
-    "ko": {"and": "와 ", "sep": "; ", "array": "NumPy 배열"},
+    "en": {"and": " and ", "sep": "; ", "array": "a NumPy array", "arrays": "{n} arrays"},
+    "ko": {"and": "와 ", "sep": "; ", "array": "NumPy 배열", "arrays": "배열 {n}개"},
 }
