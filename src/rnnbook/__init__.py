@@ -7,6 +7,8 @@ Submodules (import them explicitly; ``import rnnbook`` never imports torch):
 - ``rnnbook.conventions`` weight-layout converters (PyTorch, Keras, cs231n, textbook GRU)
 - ``rnnbook.gradcheck``   central-difference gradients, relative error
 - ``rnnbook.data``        synthetic tasks and the small real data shipped with the package
+- ``rnnbook.hangul``      Hangul syllables ↔ jamo (the Unicode Hangul Syllables block)
+- ``rnnbook.lm``          character-level language model, baselines, sampling (needs torch)
 - ``rnnbook.plots``       plotting helpers and the Hangul font set-up
 - ``rnnbook.exercises``   self-checking exercises; ``rnnbook.grade`` grades notebooks
 
