@@ -25,7 +25,10 @@ S_COUNT = L_COUNT * N_COUNT  # 11,172
 
 
 def is_syllable(ch: str) -> bool:
-    """True if ``ch`` is one character of the Hangul Syllables block U+AC00–U+D7A3."""
+    """True if ``ch`` is one character of the Hangul Syllables block U+AC00–U+D7A3.
+
+    Explained in chapters/<lang>/07_language_model.
+    """
     return isinstance(ch, str) and len(ch) == 1 and 0 <= ord(ch) - S_BASE < S_COUNT
 
 
