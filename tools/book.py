@@ -4,6 +4,8 @@
     python tools/book.py bootstrap      # rewrite every notebook's first cell from _config.yml
                                         # and its metadata (kernel, Colab, toggle labels,
                                         # the exercise ids the grader expects)
+    python tools/book.py snapshot-text  # rewrite src/rnnbook/data/book_text_{ko,en}.txt from
+                                        # the prose of chapters 00-05 and the glossary
 
 ``execute`` runs a notebook in place, in this Python environment, the way nbval
 re-runs it in CI (kernel in the current environment, working directory = the
@@ -140,10 +142,136 @@ def execute(path: Path, timeout: int = 600) -> float:
     return elapsed
 
 
+# The text chapter 07's language model reads: the prose of these pages, frozen in a snapshot
+# that is rewritten only by ``snapshot-text`` (run deliberately), so that editing a chapter
+# does not change chapter 07's stored outputs.
+SNAPSHOT_PAGES = ("00_how_to_use.ipynb", "01_rnn.ipynb", "02_bptt_and_gradients.ipynb",
+                  "03_lstm.ipynb", "04_gru.ipynb", "05_comparison.ipynb", "glossary.md")
+SNAPSHOT_FILE = "book_text_{lang}.txt"
+SNAPSHOT_MARK = "=== {page} ==="
+
+
+def _protect_code(text: str) -> list[tuple[bool, str]]:
+    """Split a line into (is_inline_code, piece) so that code spans escape the other rules."""
+    pieces, pos = [], 0
+    for m in re.finditer(r"(`+)(.+?)\1", text):
+        pieces.append((False, text[pos:m.start()]))
+        pieces.append((True, m.group(2).strip()))
+        pos = m.end()
+    pieces.append((False, text[pos:]))
+    return pieces
+
+
+def _plain(text: str) -> str:
+    """Inline rules on prose outside code spans (see :func:`markdown_paragraphs`)."""
+    text = re.sub(r"(?<!\\)\$[^$]+?(?<!\\)\$", "$", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|])", r"\1", text)
+
+
+def markdown_paragraphs(markdown: str) -> list[str]:
+    """The prose of one Markdown text as paragraphs of plain text, one line each.
+
+    Deterministic rules, in this order:
+
+    - dropped: fenced blocks (```` ``` ```` or ``~~~``, code and MyST directives alike),
+      display maths ``$$ … $$``, HTML tags and comments, images, table separator rows;
+    - each inline formula ``$ … $`` becomes the single character ``$``;
+    - kept without their mark-up: the text of links, the content of inline code, emphasis
+      (``**bold**``, ``__bold__``, ``*italic*``),
+      headings (without ``#``), list items (without the bullet or number), block quotes;
+    - a table row becomes its cells joined by `` | ``;
+    - a paragraph (lines up to a blank line), a heading, a list item and a table row each
+      become one line, with runs of whitespace collapsed to one space.
+    """
+    text = re.sub(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", "", markdown, flags=re.S | re.M)
+    text = re.sub(r"\$\$.*?\$\$", "\n\n", text, flags=re.S)
+    paragraphs, current = [], []
+
+    def flush():
+        if current:
+            paragraphs.append(" ".join(current))
+            current.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        line = re.sub(r"^(>\s?)+", "", line)
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        item = re.match(r"^([-*+]|\d+[.)])\s+(.*)$", line)
+        if line.startswith("|"):
+            flush()
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            current.append(" | ".join(c for c in cells))
+            flush()
+        elif heading or item:
+            flush()
+            current.append(heading.group(1) if heading else item.group(2))
+            if heading:
+                flush()
+        else:
+            current.append(line)
+    flush()
+    out = []
+    for para in paragraphs:
+        # Links first: their text may hold a code span ([`01_rnn.ipynb`](01_rnn.ipynb)).
+        para = re.sub(r"<!--.*?-->", "", para)
+        para = re.sub(r"</?[A-Za-z][^>]*>", "", para)
+        para = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", para)
+        para = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", para)
+        para = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", para)  # bold may span code
+        para = "".join(piece if code else _plain(piece) for code, piece in _protect_code(para))
+        para = re.sub(r"\s+", " ", para).strip()
+        if para:
+            out.append(para)
+    return out
+
+
+def page_markdown(path: Path) -> str:
+    """The Markdown of a page: a ``.md`` file as it is, a notebook's markdown cells in order."""
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def snapshot_text(root: Path, lang: str) -> str:
+    """The text snapshot of one language: for each page of SNAPSHOT_PAGES, a line
+    ``=== <page> ===`` and then its paragraphs (:func:`markdown_paragraphs`), one per line."""
+    lines = []
+    for page in SNAPSHOT_PAGES:
+        path = root / "chapters" / lang / page
+        if not path.exists():
+            raise SystemExit(f"snapshot-text: {path} does not exist")
+        lines.append(SNAPSHOT_MARK.format(page=page))
+        lines.extend(markdown_paragraphs(page_markdown(path)))
+    return "\n".join(lines) + "\n"
+
+
+def write_snapshots(root: Path = ROOT, out: Path | None = None) -> list[Path]:
+    """Write ``book_text_<lang>.txt`` for both languages into ``out`` (the package's data)."""
+    out = out or ROOT / "src" / "rnnbook" / "data"
+    written = []
+    for lang in LANGS:
+        path = out / SNAPSHOT_FILE.format(lang=lang)
+        path.write_text(snapshot_text(root, lang), encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"execute", "bootstrap"}:
+    if not argv or argv[0] not in {"execute", "bootstrap", "snapshot-text"}:
         print(__doc__)
         return 2
+    if argv[0] == "snapshot-text":
+        for path in write_snapshots():
+            text = path.read_text(encoding="utf-8")
+            print(f"{path.relative_to(ROOT)}: {len(text):,d} characters")
+        return 0
     if argv[0] == "bootstrap":
         import nbformat
 

@@ -7,6 +7,9 @@ Submodules (import them explicitly; ``import rnnbook`` never imports torch):
 - ``rnnbook.conventions`` weight-layout converters (PyTorch, Keras, cs231n, textbook GRU)
 - ``rnnbook.gradcheck``   central-difference gradients, relative error
 - ``rnnbook.data``        synthetic tasks and the small real data shipped with the package
+- ``rnnbook.hangul``      Hangul syllables ↔ jamo (the Unicode Hangul Syllables block)
+- ``rnnbook.lm``          character-level language model, baselines, sampling (needs torch)
+- ``rnnbook.seq2seq``     a small encoder–decoder for a toy task (needs torch)
 - ``rnnbook.plots``       plotting helpers and the Hangul font set-up
 - ``rnnbook.exercises``   self-checking exercises; ``rnnbook.grade`` grades notebooks
 - ``rnnbook.display``     :func:`show_source`: library code shown highlighted in a chapter

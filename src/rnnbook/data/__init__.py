@@ -6,6 +6,8 @@
   random numbers, two of them marked; the target is the sum of the marked two.
 - The copy task (Hochreiter & Schmidhuber 1997; Arjovsky et al. 2016).
 - Monthly sunspot numbers 1749–2008 (NOAA NGDC, public domain), see data/README.md.
+- The book's own prose (chapters 00–05 and the glossary, one snapshot per language), the
+  text of chapter 07's language model, with a train/validation split by whole paragraphs.
 
 Everything is time-major like torch.nn: inputs (T, B, I).
 """
@@ -165,3 +167,97 @@ def windows(series, length: int, horizon: int = 1):
                              f"쓰기에 너무 짧습니다"))
     idx = np.arange(length)[:, None] + np.arange(n)[None, :]  # (length, N)
     return x[idx][..., None], x[length + horizon - 1 :][:n, None]
+
+
+BOOK_PAGE_MARK = "=== "
+
+
+def book_pages(lang: str) -> list:
+    """The shipped prose snapshot of one language: ``[(page, [paragraph, …]), …]``.
+
+    ``book_text_<lang>.txt`` holds the Markdown prose of chapters 00–05 and the glossary
+    as plain text, one paragraph per line, each page introduced by ``=== <page> ===``.
+    It is written by ``python tools/book.py snapshot-text`` (whose docstring lists what
+    is kept and what is dropped) and rewritten only on purpose, so that editing a chapter
+    does not change chapter 07's outputs. Explained in chapters/<lang>/07_language_model.
+    """
+    from .. import check_lang
+
+    check_lang(lang)
+    text = resources.files(__package__).joinpath(f"book_text_{lang}.txt").read_text(encoding="utf-8")
+    pages: list = []
+    for line in text.splitlines():
+        if line.startswith(BOOK_PAGE_MARK) and line.endswith(" ==="):
+            pages.append((line[len(BOOK_PAGE_MARK):-4], []))
+        elif line:
+            if not pages:
+                raise ValueError(f"book_text_{lang}.txt must start with a page line '=== … ==='")
+            pages[-1][1].append(line)
+    return pages
+
+
+def book_text(lang: str) -> str:
+    """The whole prose snapshot of one language as one string, one paragraph per line.
+
+    Explained in chapters/<lang>/07_language_model.
+    """
+    return "\n".join(p for _, paragraphs in book_pages(lang) for p in paragraphs) + "\n"
+
+
+def validation_block(lengths, fraction: float) -> tuple:
+    """The paragraphs ``[start, stop)`` of one page that go to validation.
+
+    The block is contiguous and sits in the middle of the page: it starts at the first
+    paragraph that begins at or after character ``(1 − fraction) / 2 · L`` of the page
+    (L characters in all) and takes whole paragraphs until it holds at least
+    ``fraction · L`` characters. ``lengths`` are the paragraphs' lengths in characters.
+    The middle, not the end: chapters end with their reference lists.
+
+    Explained in chapters/<lang>/07_language_model.
+    """
+    lengths = [int(n) for n in lengths]
+    if not (isinstance(fraction, float) and 0.0 < fraction < 1.0):
+        raise ValueError(f"fraction must be a float in (0, 1), got {fraction!r}")
+    if not lengths or min(lengths) < 0:
+        raise ValueError(f"lengths must be a non-empty list of character counts, got {lengths!r}")
+    total = sum(lengths)
+    begin, target = (1.0 - fraction) / 2 * total, fraction * total
+    offset, start = 0, len(lengths)
+    for i, n in enumerate(lengths):
+        if offset >= begin:
+            start = i
+            break
+        offset += n
+    stop, held = start, 0
+    while stop < len(lengths) and held < target:
+        held += lengths[stop]
+        stop += 1
+    return start, stop
+
+
+class TextSplit(NamedTuple):
+    """Training and validation text; paragraphs end with a newline.
+
+    Explained in chapters/<lang>/07_language_model.
+    """
+
+    train: str
+    valid: str
+
+
+def book_split(lang: str, valid_fraction: float = 0.1) -> TextSplit:
+    """Split the prose snapshot by whole paragraphs: the middle block of every page
+    (:func:`validation_block`) is validation, the rest is training.
+
+    No paragraph is cut in two, so no sentence is split between the two sides; each page
+    gives both sides text, so both cover every topic. The training text jumps over the
+    hole (the paragraphs before and after the block become neighbours).
+
+    Explained in chapters/<lang>/07_language_model.
+    """
+    train, valid = [], []
+    for _, paragraphs in book_pages(lang):
+        start, stop = validation_block([len(p) + 1 for p in paragraphs], valid_fraction)
+        train += paragraphs[:start] + paragraphs[stop:]
+        valid += paragraphs[start:stop]
+    return TextSplit("".join(p + "\n" for p in train), "".join(p + "\n" for p in valid))
