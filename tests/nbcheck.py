@@ -358,12 +358,18 @@ def english_sentences(text: str) -> list[str]:
     return [m.group(0) for m in ENGLISH_SENTENCE.finditer(text)]
 
 
+ENGLISH_TEXT_TAG = "english-text"
+
+
 def english_in_outputs(path: Path) -> list[str]:
     """Every stored output of a Korean notebook that contains an English sentence; cells that
-    print source code or docstrings (``inspect.getsource``) are listings, not prose."""
+    print source code or docstrings (``inspect.getsource``) are listings, not prose, and cells
+    tagged ``english-text`` show English text on purpose (samples of a model of English)."""
     problems = []
     for i, cell in enumerate(load(path)["cells"]):
         if cell["cell_type"] != "code" or any(c in book.source(cell) for c in CODE_LISTING_CALLS):
+            continue
+        if ENGLISH_TEXT_TAG in cell.get("metadata", {}).get("tags", []):
             continue
         for out in cell.get("outputs", []):
             for s in english_sentences(output_text(out)):
