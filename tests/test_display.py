@@ -50,3 +50,34 @@ def test_import_rnnbook_loads_neither_pygments_nor_torch():
     code = "import sys, rnnbook; print('pygments' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_sharp_figures_only_inside_a_kernel():
+    """Outside IPython there is no inline backend to configure (inside, nbval's stored
+    outputs show it: every chapter PNG carries its CSS size, half its pixel size)."""
+    from rnnbook import plots
+
+    assert plots.sharp_inline_figures() is False
+
+
+def test_chapter_figures_are_stored_at_twice_their_display_size():
+    """rnnbook.setup turns on retina PNGs: sharp on high-density screens."""
+    import base64
+    import json
+    import struct
+
+    import book
+
+    soft = []
+    for nb in book.notebooks():
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for k, cell in enumerate(cells):
+            for out in cell.get("outputs", []):
+                png = out.get("data", {}).get("image/png")
+                if png is None:
+                    continue
+                width = struct.unpack(">I", base64.b64decode(png)[16:20])[0]
+                shown = out.get("metadata", {}).get("image/png", {}).get("width")
+                if not shown or abs(width - 2 * shown) > 2:
+                    soft.append(f"{nb.parent.name}/{nb.name} cell {k}: {width} px stored, shown at {shown}")
+    assert not soft, "\n".join(soft)

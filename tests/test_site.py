@@ -154,3 +154,46 @@ def test_korean_pages_show_korean_theme_labels(parsed):
     assert 'prev-next-subtitle">다음' in ko_text, "the 'next' label is not Korean"
     assert 'prev-next-subtitle">next' in en_text
     assert 'placeholder="검색...' in ko_text and 'placeholder="Search...' in en_text
+    for english, korean in [("Toggle primary sidebar", "장 목록 열고 닫기"), ("Color mode", "색 모드"),
+                            ("Launch interactive content", "대화형으로 실행"), ("Skip to main content", "본문으로 건너뛰기")]:
+        assert korean in ko_text and english not in ko_text, f"Korean page: {english!r} is not in Korean"
+        assert english in en_text
+    assert "The rnnbook authors 지음" in ko_text and "으로 The rnnbook authors" not in ko_text
+
+
+def test_korean_search_page(parsed):
+    page = built.HTML / "search-ko.html"
+    assert page in parsed and parsed[page].lang == "ko"
+    text = page.read_text(encoding="utf-8")
+    assert "<h1>검색</h1>" in text and 'Documentation.addTranslations({"locale": "ko"' in text
+
+
+def test_mathjax_only_on_pages_with_maths(parsed):
+    for path in parsed:
+        text = path.read_text(encoding="utf-8")
+        has_maths = 'class="math' in text
+        loads = "mathjax/tex-chtml.js" in text
+        assert loads == has_maths, f"{path.relative_to(built.HTML)}: maths {has_maths}, MathJax loaded {loads}"
+    assert "mathjax/tex-chtml.js" not in (built.HTML / "index.html").read_text(encoding="utf-8")
+
+
+SOLUTION_CELL = re.compile(r'<span class="c1"># @title (Solution|풀이)')
+
+
+@pytest.mark.parametrize("lang", book.LANGS)
+def test_every_solution_is_labelled_and_holds_the_books_result(parsed, lang):
+    """Every solution cell (# @title Solution / 풀이) of every chapter sits behind a
+    "Solution" toggle, with the stored check result of the book's solution inside it."""
+    show = {"en": "Show solution", "ko": "풀이 보기"}[lang]
+    total = 0
+    for p in _chapter_pages(parsed, lang):
+        text = p.read_text(encoding="utf-8")
+        n = len(SOLUTION_CELL.findall(text))
+        total += n
+        blocks = re.split(r'class="cell[^"]*\brnnbook-solution\b', text)[1:]
+        assert len(blocks) == n, f"{p.name}: {n} solution cells, {len(blocks)} labelled"
+        for block in blocks:
+            head = block[: block.find("</summary>")]
+            assert show in head, f"{p.name}: a solution toggle does not say {show!r}"
+            assert "rnnbook-solution-result" in block[: block.find("</details>")], f"{p.name}: the book's result is outside the toggle"
+    assert total > 0

@@ -87,8 +87,7 @@ def sharp_inline_figures() -> bool:
     CSS pixels, so a figure shows at the same size but sharp on high-density screens.
     PNG, not SVG: nbval compares SVG text, which changes from run to run. Returns
     whether the format was set (False outside an IPython kernel, e.g. in scripts).
-
-    Explained in chapters/<lang>/00_how_to_use.
+    Called by :func:`use_book_style`, so every chapter gets it from ``rnnbook.setup``.
     """
     try:
         from IPython import get_ipython
