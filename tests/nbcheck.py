@@ -345,7 +345,9 @@ ENGLISH_SENTENCE = re.compile(rf"{_WORD}(?:,? {_WORD}){{2,}}")
 CODE_LISTING_CALLS = ("show_source", "inspect.getsource(", "inspect.getdoc(", "inspect.signature(")
 THIRD_PARTY_ENGLISH = (  # torch's own error messages, shown on purpose
     "mat1 and mat2 shapes cannot be multiplied",
-    "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True",
+    "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You "
+    "can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
+    "sidestep this requirement if you do not need ONNX exportability.",
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed)",
 )
@@ -353,8 +355,8 @@ THIRD_PARTY_ENGLISH = (  # torch's own error messages, shown on purpose
 
 def english_sentences(text: str) -> list[str]:
     """The English sentences (see ENGLISH_SENTENCE) in ``text``, known third-party ones aside."""
-    for allowed in THIRD_PARTY_ENGLISH:
-        text = text.replace(allowed, "")
+    for allowed in THIRD_PARTY_ENGLISH:  # also when wrapped over several lines
+        text = re.sub(r"\s+".join(map(re.escape, allowed.split())), "", text)
     return [m.group(0) for m in ENGLISH_SENTENCE.finditer(text)]
 
 

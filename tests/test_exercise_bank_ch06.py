@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rnnbook.exercise_bank import ch06
+from rnnbook import exercises
 from rnnbook.exercises import check
 
 
@@ -229,3 +230,31 @@ def test_last_real_cases_are_padded_with_zeros_and_include_full_lengths():
     assert any(max(n) < T for T, n in ch06.LAST_REAL_CASES)
     assert any(max(n) == T for T, n in ch06.LAST_REAL_CASES)
     assert any(len(n) == 1 for _, n in ch06.LAST_REAL_CASES)
+
+
+ARGS = {"to_time_major": ch06._time_major_args, "last_real_output": ch06._last_real_args,
+        "top_layer_final": ch06._top_layer_args, "masked_mean": ch06._masked_mean_args}
+
+
+@pytest.mark.parametrize("exercise", RIGHT)
+def test_grading_draws_new_cases_so_a_table_of_the_notebooks_cases_fails(exercise):
+    """Outside grading the cases are fixed (the notebook's stored results never change);
+    under the grader they are new, right answers still pass, mistakes are still named,
+    and a function that looks up the notebook's answers fails."""
+    right = RIGHT[exercise][0]
+    table = {args[0].tobytes(): right(*args) for args in ARGS[exercise]()}
+
+    def lookup(*args):
+        return table[args[0].tobytes()]  # KeyError on a case it has not seen
+
+    first = ARGS[exercise]()
+    assert check(exercise, lookup, lang="en", graded=False).passed
+    with exercises.grading_cases(2026):
+        graded = ARGS[exercise]()
+        assert check(exercise, right, lang="en", graded=False).passed
+        assert not check(exercise, lookup, lang="en", graded=False).passed
+        mistake = next(m for m in MISTAKES if m[0] == exercise)
+        assert check(exercise, mistake[1], lang="en", graded=False).diagnosis == mistake[2]
+    again = ARGS[exercise]()
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(first, again))
+    assert not any(np.array_equal(a[0], b[0]) for a, b in zip(first, graded))
