@@ -95,16 +95,25 @@ AXE_VERSION = "4.14.1"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = built.HTML.parent / "screenshots"
 
-# Elements whose right edge passes the article's, and which no horizontally scrolling
-# box inside the article holds: content cut off or running past the column.
+# Content cut off or running past the column: elements that start left of the article (nothing
+# can scroll to them), and elements whose right edge passes the article's that no horizontally
+# scrolling box inside the article holds.
 SPILLS = """() => {
   const art = document.querySelector('.bd-article');
   if (!art) return [];
   const edge = art.getBoundingClientRect().right + 1;
+  const start = art.getBoundingClientRect().left - 1;
   const out = [];
   for (const el of art.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= edge || el.closest('mjx-assistive-mml')) continue;
+    if (r.width === 0 || el.closest('mjx-assistive-mml')) continue;
+    // A box that scrolls starts at its left edge: what lies left of the column is cut off for good
+    // (e.g. a centred equation wider than its box).
+    if (r.left < start && r.right > start) {
+      out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> starts at ${Math.round(r.left)} px, column at ${Math.round(start)}: ${(el.textContent || '').trim().slice(0, 50)}`);
+      continue;
+    }
+    if (r.right <= edge) continue;
     let box = el.parentElement, held = false;
     while (box && box !== art) {
       if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX) && box.getBoundingClientRect().right <= edge) { held = true; break; }
