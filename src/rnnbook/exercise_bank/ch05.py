@@ -1,6 +1,7 @@
 """Exercises of chapter 05 (RNN, LSTM and GRU compared by measurement).
 
-- ``adding_solvers``: ``fn(length) -> set`` of the cell names ("rnn", "lstm", "gru")
+- ``adding_solvers``: ``fn(length) -> set`` of the model names (cells "rnn", "lstm", "gru",
+  or a grid's labels)
   predicted to solve the adding problem of that length. There is no stored answer: the
   checker compares the prediction, length by length, with the sweep the notebook itself
   measured, handed over with :func:`use_sweep`: an :class:`rnnbook.compare.AddingSweep`
@@ -8,8 +9,9 @@
   "lstm_torch_init", are then the names to answer with). A model solves a length when
   more than half of its runs were solved.
 
-Chapter 05 also uses the built-in ids ``rnn_param_count``, ``lstm_param_count`` and
-``gru_param_count``.
+Chapter 05 also uses ``predict_gru_hidden`` (:mod:`rnnbook.exercise_bank.predictions`) and
+``step_cost`` (:mod:`rnnbook.exercise_bank.ch05_cost`), which replaced its use of the
+parameter-count ids of chapters 01 and 03 (``gru_param_count`` is now used by no chapter).
 
 Reference: Hochreiter & Schmidhuber (1997), experiment 4 (the adding problem).
 """
