@@ -1,14 +1,17 @@
 """Exercises of chapter 05 (RNN, LSTM and GRU compared by measurement).
 
-- ``adding_solvers``: ``fn(length) -> set`` of the cell names ("rnn", "lstm", "gru")
+- ``adding_solvers``: ``fn(length) -> set`` of the model names (cells "rnn", "lstm", "gru",
+  or a grid's labels)
   predicted to solve the adding problem of that length. There is no stored answer: the
   checker compares the prediction, length by length, with the sweep the notebook itself
-  measured (:func:`rnnbook.compare.adding_sweep`), handed over with :func:`use_sweep`.
-  A cell solves a length when more than half of its runs reached the target loss
-  (:meth:`rnnbook.compare.AddingSweep.solvers`).
+  measured, handed over with :func:`use_sweep`: an :class:`rnnbook.compare.AddingSweep`
+  or an :class:`rnnbook.experiments.AddingGrid` (whose model labels, e.g. "lstm" and
+  "lstm_torch_init", are then the names to answer with). A model solves a length when
+  more than half of its runs were solved.
 
-Chapter 05 also uses the built-in ids ``rnn_param_count``, ``lstm_param_count`` and
-``gru_param_count``.
+Chapter 05 also uses ``predict_gru_hidden`` (:mod:`rnnbook.exercise_bank.predictions`) and
+``step_cost`` (:mod:`rnnbook.exercise_bank.ch05_cost`), which replaced its use of the
+parameter-count ids of chapters 01 and 03 (``gru_param_count`` is now used by no chapter).
 
 Reference: Hochreiter & Schmidhuber (1997), experiment 4 (the adding problem).
 """
@@ -48,14 +51,42 @@ def measure_for_grading() -> None:
         torch.set_num_threads(threads)
 
 
-def use_sweep(sweep: AddingSweep) -> None:
-    """Give the checker of ``adding_solvers`` the sweep measured in the notebook.
+class _GridView:
+    """An :class:`rnnbook.experiments.AddingGrid` seen through the interface of
+    :class:`rnnbook.compare.AddingSweep` that the checker uses (labels play the cells)."""
+
+    def __init__(self, grid):
+        self.grid = grid
+        self.cells = tuple(grid.labels)
+        self.lengths = tuple(grid.lengths)
+        protocols = {run.protocol.solved_mse for run in grid.runs.values()}
+        budgets = {run.protocol.max_updates for run in grid.runs.values()}
+        self.target_loss = protocols.pop() if len(protocols) == 1 else min(protocols)
+        self.steps = budgets.pop() if len(budgets) == 1 else max(budgets)
+
+    def success(self, cell: str, length: int) -> tuple:
+        return self.grid.solved(cell, length)
+
+    def solvers(self, length: int) -> set:
+        return {label for label in self.cells
+                if 2 * self.grid.solved(label, length)[0] > self.grid.solved(label, length)[1]}
+
+
+def use_sweep(sweep) -> None:
+    """Give the checker of ``adding_solvers`` the runs measured in the notebook: an
+    ``AddingSweep`` (:func:`rnnbook.compare.adding_sweep`) or an ``AddingGrid``
+    (:func:`rnnbook.experiments.adding_grid`).
 
     Explained in chapters/<lang>/05_comparison.
     """
-    if not isinstance(sweep, AddingSweep):
+    from ..experiments import AddingGrid
+
+    if isinstance(sweep, AddingGrid):
+        sweep = _GridView(sweep)
+    elif not isinstance(sweep, AddingSweep):
         raise TypeError(f"sweep must be the AddingSweep returned by "
-                        f"rnnbook.compare.adding_sweep, got {type(sweep).__name__}")
+                        f"rnnbook.compare.adding_sweep or the AddingGrid returned by "
+                        f"rnnbook.experiments.adding_grid, got {type(sweep).__name__}")
     _measured["sweep"] = sweep
 
 
@@ -66,9 +97,10 @@ MESSAGES = {
         "adding_solvers.passed": ("Correct: your prediction matches this notebook's "
                                   "measurements at all {n} lengths."),
         "adding_solvers.no_sweep": ("There is no measured sweep to compare with yet: run the "
-                                    "cell that calls `compare.adding_sweep(...)` and "
-                                    "`ch05.use_sweep(sweep)`, then this cell again."),
-        "adding_solvers.wrong_type": ("Return a set of cell names such as {{\"lstm\", "
+                                    "cell that calls `compare.adding_sweep(...)` or "
+                                    "`experiments.adding_grid(...)` and "
+                                    "`ch05.use_sweep(...)`, then this cell again."),
+        "adding_solvers.wrong_type": ("Return a set of model names such as {{\"lstm\", "
                                       "\"gru\"}}; for length={length} your function "
                                       "returned {got}."),
         "adding_solvers.unknown": ("For length={length} you name {names}, which is not a "
@@ -82,9 +114,9 @@ MESSAGES = {
     },
     "ko": {
         "adding_solvers.passed": "정답입니다. {n}개 길이 모두에서 예측이 이 노트북의 측정 결과와 같습니다.",
-        "adding_solvers.no_sweep": ("아직 비교할 측정 결과가 없습니다. `compare.adding_sweep(...)`과 "
-                                    "`ch05.use_sweep(sweep)`을 호출하는 셀을 먼저 실행한 뒤 이 셀을 "
-                                    "다시 실행하세요."),
+        "adding_solvers.no_sweep": ("아직 비교할 측정 결과가 없습니다. `compare.adding_sweep(...)`이나 "
+                                    "`experiments.adding_grid(...)`와 `ch05.use_sweep(...)`을 "
+                                    "호출하는 셀을 먼저 실행한 뒤 이 셀을 다시 실행하세요."),
         "adding_solvers.wrong_type": ("{{\"lstm\", \"gru\"}}처럼 셀 이름의 집합(set)을 반환해야 "
                                       "합니다. length={length}에서 반환된 것은 {got}입니다."),
         "adding_solvers.unknown": ("length={length}에서 측정에 없는 셀 이름을 반환했습니다: "
@@ -99,10 +131,11 @@ MESSAGES = {
 
 
 class _Names:
-    """A set of cell names, in the order of CELLS, or the word for "none"."""
+    """A set of model names, cells in the order of CELLS then other labels sorted, or the
+    word for "none"."""
 
     def __init__(self, names):
-        self.names = [c for c in CELLS if c in names]
+        self.names = [c for c in CELLS if c in names] + sorted(set(names) - set(CELLS))
 
     def render(self, lang: str, extra=None) -> str:
         return "{" + ", ".join(self.names) + "}" if self.names else NAMES[lang]["none"]
