@@ -172,8 +172,9 @@ def test_adding_solvers_is_compared_with_the_graders_own_measurement(tmp_path, m
     from nbformat.v4 import new_code_cell, new_notebook
 
     from rnnbook.exercise_bank import ch05
-    monkeypatch.setattr(ch05, "SWEEP", dict(ch05.SWEEP, cells=("rnn",), lengths=(10,),
-                                            seeds=(0,), steps=2, eval_every=1, eval_size=16))
+    monkeypatch.setattr(ch05, "MODELS", {"rnn": ("rnn", {"max_updates": 2, "eval_every": 1,
+                                                         "eval_size": 16})})
+    monkeypatch.setattr(ch05, "GRID", dict(lengths=(10,), seeds=(0,)))
     from rnnbook.exercises import _core
     monkeypatch.setattr(_core._REGISTRY["adding_solvers"], "prepared", False)
     setup = ("from rnnbook import compare\nfrom rnnbook.exercise_bank import ch05\n"

@@ -119,11 +119,14 @@ def test_the_chapters_are_masters_and_their_sweep_matches_the_graders():
             assert len(master.solution_cells) >= 1
     for lang in ("en", "ko"):
         nb = json.loads((root / lang / "05_comparison.ipynb").read_text(encoding="utf-8"))
-        calls = [n for c in nb["cells"] if c["cell_type"] == "code"
-                 for n in ast.walk(ast.parse(python_source("".join(c["source"]))))
-                 if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "adding_sweep"]
+        nodes = [n for c in nb["cells"] if c["cell_type"] == "code"
+                 for n in ast.walk(ast.parse(python_source("".join(c["source"]))))]
+        calls = [n for n in nodes if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "adding_grid"]
         assert len(calls) == 1
-        assert {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords} == ch05.SWEEP
+        assert {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords} == ch05.GRID
+        models = [n.value for n in nodes if isinstance(n, ast.Assign)
+                  and [getattr(t, "id", None) for t in n.targets] == [calls[0].args[0].id]]
+        assert len(models) == 1 and ast.literal_eval(models[0]) == ch05.MODELS
 
 
 def test_a_book_notebook_checked_against_itself(tmp_path):

@@ -23,16 +23,22 @@ from ..exercises import Verdict, call_learner, register
 
 _measured: dict = {}
 
-# The sweep of chapter 05 (its cell calls compare.adding_sweep with exactly these arguments;
-# a test checks that the two agree). The grader measures it itself: a notebook's own sweep
-# is whatever the notebook hands over, so it can never be the reference of a grade.
-SWEEP = dict(cells=("rnn", "lstm", "gru"), lengths=(10, 20, 40), seeds=(0, 1, 2), steps=600,
-             hidden_size=32, batch_size=32, lr=1e-2, target_loss=0.05, eval_every=25,
-             eval_size=256)
+# The grid of chapter 05: its cell calls experiments.adding_grid(MODELS, **GRID) with exactly
+# these models and arguments (a test checks that the two agree). The grader measures it itself:
+# a notebook's own measurement is whatever the notebook hands over, so it can never be the
+# reference of a grade.
+MODELS = {  # label: (cell, settings changed from the protocol)
+    "rnn": ("rnn", {}),
+    "lstm_torch_init": ("lstm", {"forget_bias": None}),
+    "lstm": ("lstm", {}),
+    "gru": ("gru", {}),
+}
+GRID = dict(lengths=(10, 40), seeds=(0, 1, 2))
 
 
 def measure_for_grading() -> None:
-    """The grader's own sweep (:data:`SWEEP`), used by the ``adding_solvers`` checker.
+    """The grader's own grid (:data:`MODELS`, :data:`GRID`), used by the ``adding_solvers``
+    checker.
 
     Measured as the chapter measures it after ``rnnbook.setup()``: one thread for torch and
     BLAS (float sums depend on how work is split between threads), torch seeded with 0.
@@ -40,13 +46,13 @@ def measure_for_grading() -> None:
     import torch
     from threadpoolctl import threadpool_limits
 
-    from .. import compare
+    from .. import experiments
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     torch.manual_seed(0)
     try:
         with threadpool_limits(1):
-            _measured["sweep"] = compare.adding_sweep(**SWEEP)
+            use_sweep(experiments.adding_grid(MODELS, **GRID))
     finally:
         torch.set_num_threads(threads)
 
