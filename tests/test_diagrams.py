@@ -72,6 +72,13 @@ def test_one_to_one_has_no_recurrence_and_encoder_decoder_has_two_cells():
     assert (_count(enc_dec, "cell"), _count(enc_dec, "cell_alt")) == (3, 3)
 
 
+def test_generated_outputs_are_fed_back_only_where_the_code_feeds_them_back():
+    fig = rnn.io_shapes(SHAPES_EN)
+    got = {key: _count(ax, "feedback") for ax, key in zip(fig.axes, rnn.SHAPE_KEYS)}
+    assert got == {"one_to_one": 0, "one_to_many": 2, "many_to_one": 0, "encoder_decoder": 2,
+                   "synced": 0}
+
+
 @pytest.mark.parametrize("bad, error", [({"folded": "a"}, ValueError), (["a"], TypeError)])
 def test_missing_labels_are_named(bad, error):
     with pytest.raises(error, match="labels"):

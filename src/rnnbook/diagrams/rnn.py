@@ -28,11 +28,11 @@ SHAPE_KEYS = ("one_to_one", "one_to_many", "many_to_one", "encoder_decoder", "sy
 SHAPES = {
     "one_to_one": {"inputs": (1,), "outputs": (1,), "recurrent": False, "decoder": ()},
     "one_to_many": {"inputs": (1, 0, 0), "outputs": (1, 1, 1), "recurrent": True,
-                    "decoder": ()},
+                    "decoder": (), "feedback": (0, 1)},
     "many_to_one": {"inputs": (1, 1, 1), "outputs": (0, 0, 1), "recurrent": True,
                     "decoder": ()},
     "encoder_decoder": {"inputs": (1, 1, 1, 0, 0, 0), "outputs": (0, 0, 0, 1, 1, 1),
-                        "recurrent": True, "decoder": (3, 4, 5)},
+                        "recurrent": True, "decoder": (3, 4, 5), "feedback": (3, 4)},
     "synced": {"inputs": (1, 1, 1), "outputs": (1, 1, 1), "recurrent": True, "decoder": ()},
 }
 
@@ -121,7 +121,9 @@ def io_shapes(labels: Mapping[str, str]) -> Figure:
     one-to-one has no hidden-state arrow at all (it is a feed-forward network);
     the other four chain the same kind of cell through h_t and differ only in which
     steps receive an input (blue) and which outputs are read (green). The encoder–
-    decoder's decoder cells have a second colour: they are a second RNN.
+    decoder's decoder cells have a second colour: they are a second RNN. In one-to-many
+    and in the decoder, a dashed arrow feeds each output into the next step as its input
+    (when generating; in training, teacher forcing feeds the true previous output).
 
     Laid out in two rows (the three short shapes, then the two long ones) so that the
     figure keeps legible text at the width of a book column.
@@ -167,6 +169,9 @@ def _draw_shape(ax, spec: Mapping, width: int, height: float, rows: Mapping[str,
         if spec["recurrent"] and k + 1 < steps:
             d.arrow(ax, (x + 0.35, rows["cell"]), (x + 0.65, rows["cell"]),
                     color=d.COLORS["recurrent"], gid="recurrent")
+        if k in spec.get("feedback", ()):  # output k becomes the next step's input
+            d.arrow(ax, (x + 0.3, rows["output"] - 0.225), (x + 0.7, rows["cell"] + 0.225),
+                    dashed=True, linewidth=1.0, gid="feedback")
 
 
 def _short_arrows(ax, x: float, rows: Mapping[str, float], has_input, has_output) -> None:
