@@ -5,16 +5,32 @@ English sentence; by default (and after ``setup(lang="en")``) it is English, as 
 tests of bad input expect.
 """
 
+import warnings
+
 import numpy as np
 import pytest
+import torch
 
 import nbcheck
 from figures import korean  # noqa: F401  (fixture)
-from rnnbook import conventions, data, gradcheck, gradients, numpy_ref
+from rnnbook import conventions, data, gradcheck, gradients, numpy_ref, torch_ref
 
 rng = np.random.default_rng(0)
 RNN_PARAMS = numpy_ref.init_params("rnn", 3, 4, rng=0)
 KERAS_RESET_BEFORE = {"kernel": np.zeros((4, 15)), "recurrent_kernel": np.zeros((5, 15)), "bias": np.zeros(15)}
+
+
+def _bidirectional_lstm_bad_h0():
+    lstm = torch_ref.LSTM(3, 4, bidirectional=True)
+    lstm(torch.zeros(5, 2, 3), (torch.zeros(1, 2, 4), torch.zeros(2, 2, 4)))
+
+
+def _unbatched_bidirectional_gru_bad_h0():
+    torch_ref.GRU(3, 4, bidirectional=True)(torch.zeros(5, 3), torch.zeros(1, 4))
+
+
+def _batch_first_state():
+    torch_ref.GRU(3, 4, batch_first=True)(torch.zeros(2, 5, 3), torch.zeros(2, 1, 4))
 
 
 def _train_bad_cell():
@@ -39,6 +55,20 @@ CASES = {  # one bad call per module, each failing in a different check
     "gradcheck.float64": lambda: gradcheck.numerical_gradient(lambda x: float(x.sum()), np.zeros(3, np.float32)),
     "gradients.clip": lambda: gradients.clip_grad_norm([np.ones(3)], -1.0),
     "train.make_model": _train_bad_cell,
+    "torch_ref.bidirectional_h0": _bidirectional_lstm_bad_h0,
+    "torch_ref.unbatched_bidirectional_h0": _unbatched_bidirectional_gru_bad_h0,
+    "torch_ref.batch_first_state": _batch_first_state,
+    "torch_ref.input_dims": lambda: torch_ref.RNN(3, 4)(torch.zeros(2, 5, 3, 3)),
+    "torch_ref.input_size": lambda: torch_ref.RNN(3, 4)(torch.zeros(5, 2, 6)),
+    "torch_ref.dtype": lambda: torch_ref.GRU(3, 4)(torch.zeros(5, 2, 3, dtype=torch.float64)),
+    "torch_ref.dropout": lambda: torch_ref.LSTM(3, 4, num_layers=2, dropout=1.5),
+    "torch_ref.num_layers": lambda: torch_ref.RNN(3, 4, num_layers=0),
+    "torch_ref.bool_flag": lambda: torch_ref.GRU(3, 4, bidirectional=1),
+    "torch_ref.nonlinearity": lambda: torch_ref.RNNCell(3, 4, nonlinearity="gelu"),
+    "torch_ref.cell_hx_pair": lambda: torch_ref.LSTMCell(3, 4)(torch.zeros(2, 3), torch.zeros(2, 4)),
+    "torch_ref.cell_unbatched_h": lambda: torch_ref.GRUCell(3, 4)(torch.zeros(3), torch.zeros(2, 4)),
+    "torch_ref.empty_sequence": lambda: torch_ref.LSTM(3, 4)(torch.zeros(0, 2, 3)),
+    "torch_ref.not_finite": lambda: torch_ref.RNN(3, 4)(torch.full((5, 2, 3), float("nan"))),
 }
 
 
@@ -73,3 +103,23 @@ def test_setup_en_switches_back(korean):  # noqa: F811
     assert nbcheck.HANGUL.search(_message(CASES["data.one_hot"]))
     rnnbook.setup(lang="en")
     assert not nbcheck.HANGUL.search(_message(CASES["data.one_hot"]))
+
+
+def _dropout_warning() -> str:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch_ref.GRU(3, 4, num_layers=1, dropout=0.5)
+    assert len(caught) == 1, [str(w.message) for w in caught]
+    return str(caught[0].message)
+
+
+def test_dropout_warning_is_korean_under_setup_ko(korean):  # noqa: F811
+    msg = _dropout_warning()
+    assert nbcheck.HANGUL.search(msg), msg
+    assert nbcheck.english_sentences(msg) == [], msg
+
+
+def test_dropout_warning_is_english_by_default():
+    msg = _dropout_warning()
+    assert not nbcheck.HANGUL.search(msg), msg
+    assert "dropout acts between stacked layers only" in msg

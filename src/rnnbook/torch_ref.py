@@ -42,6 +42,8 @@ import warnings
 import torch
 from torch import Tensor, nn
 
+from ._validate import say
+
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
 
 _NONLINEARITIES = ("tanh", "relu")
@@ -94,41 +96,58 @@ def _gru_update(gi: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None
 
 def _check_size(owner: str, name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{owner}: {name} must be an int, got {type(value).__name__} {value!r}")
+        raise TypeError(say(f"{owner}: {name} must be an int, got {type(value).__name__} {value!r}",
+                            f"{owner}: {name}에는 int가 필요합니다. "
+                            f"받은 것: {type(value).__name__} {value!r}"))
     if value <= 0:
-        raise ValueError(f"{owner}: {name} must be a positive int, got {value}")
+        raise ValueError(say(f"{owner}: {name} must be a positive int, got {value}",
+                             f"{owner}: {name}에는 양의 정수가 필요합니다. 받은 값: {value}"))
     return int(value)
 
 
 def _check_flag(owner: str, name: str, value) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"{owner}: {name} must be a bool, got {type(value).__name__} {value!r}")
+        raise TypeError(say(f"{owner}: {name} must be a bool, got {type(value).__name__} {value!r}",
+                            f"{owner}: {name}에는 bool이 필요합니다. "
+                            f"받은 것: {type(value).__name__} {value!r}"))
     return value
 
 
 def _check_nonlinearity(owner: str, nonlinearity) -> str:
     if nonlinearity not in _NONLINEARITIES:
-        raise ValueError(
-            f"{owner}: nonlinearity must be one of {_NONLINEARITIES}, got {nonlinearity!r}")
+        raise ValueError(say(
+            f"{owner}: nonlinearity must be one of {_NONLINEARITIES}, got {nonlinearity!r}",
+            f"{owner}: nonlinearity는 {_NONLINEARITIES} 가운데 하나여야 합니다. "
+            f"받은 값: {nonlinearity!r}"))
     return nonlinearity
 
 
 def _check_tensor(owner: str, name: str, t, dtype: torch.dtype) -> Tensor:
     """A floating tensor of the parameters' dtype, free of NaN and inf."""
     if isinstance(t, nn.utils.rnn.PackedSequence):
-        raise NotImplementedError(
-            f"{owner}: PackedSequence inputs are not supported; pass a padded tensor")
+        raise NotImplementedError(say(
+            f"{owner}: PackedSequence inputs are not supported; pass a padded tensor",
+            f"{owner}: PackedSequence 입력은 지원하지 않습니다. 패딩한 텐서를 넘기세요"))
     if not isinstance(t, Tensor):
-        raise TypeError(f"{owner}: {name} must be a torch.Tensor, got {type(t).__name__}")
+        raise TypeError(say(f"{owner}: {name} must be a torch.Tensor, got {type(t).__name__}",
+                            f"{owner}: {name}에는 torch.Tensor가 필요합니다. "
+                            f"받은 것: {type(t).__name__}"))
     if not t.is_floating_point():
-        raise TypeError(f"{owner}: {name} must be a floating-point tensor, got dtype {t.dtype}")
+        raise TypeError(say(
+            f"{owner}: {name} must be a floating-point tensor, got dtype {t.dtype}",
+            f"{owner}: {name}은(는) 부동소수점 텐서여야 합니다. 받은 dtype: {t.dtype}"))
     if t.dtype != dtype:
-        raise TypeError(
+        raise TypeError(say(
             f"{owner}: {name} has dtype {t.dtype} but the parameters are {dtype}; "
             f"expected {dtype} (convert the tensor with .to({dtype}) or the module "
-            f"with .to({t.dtype}))")
+            f"with .to({t.dtype}))",
+            f"{owner}: {name}의 dtype은 {t.dtype}인데 파라미터의 dtype은 {dtype}입니다. "
+            f"{name}의 dtype은 {dtype}이어야 합니다(텐서를 .to({dtype})로 바꾸거나 모듈을 "
+            f".to({t.dtype})로 바꾸세요)"))
     if not bool(torch.isfinite(t).all()):
-        raise ValueError(f"{owner}: {name} contains NaN or inf; expected finite values")
+        raise ValueError(say(f"{owner}: {name} contains NaN or inf; expected finite values",
+                             f"{owner}: {name}에 NaN이나 inf가 들어 있습니다. "
+                             f"값은 모두 유한해야 합니다"))
     return t
 
 
@@ -138,22 +157,30 @@ def _check_input(owner: str, input, dtype: torch.dtype, input_size: int,
     x = _check_tensor(owner, "input", input, dtype)
     n = batched.count(",") + 1
     if x.dim() not in (n - 1, n):
-        raise ValueError(
+        raise ValueError(say(
             f"{owner}: input must be {n}-D {batched} or {n - 1}-D {unbatched}, got {x.dim()}-D "
-            f"with shape {tuple(x.shape)}")
+            f"with shape {tuple(x.shape)}",
+            f"{owner}: input은 {n}차원 {batched} 또는 {n - 1}차원 {unbatched}여야 합니다. "
+            f"받은 것: {x.dim()}차원, 모양 {tuple(x.shape)}"))
     if x.shape[-1] != input_size:
-        raise ValueError(
+        raise ValueError(say(
             f"{owner}: input's last dimension must be input_size = {input_size}, "
-            f"got shape {tuple(x.shape)}")
+            f"got shape {tuple(x.shape)}",
+            f"{owner}: input의 마지막 차원은 input_size(= {input_size})여야 합니다. "
+            f"받은 모양: {tuple(x.shape)}"))
     return x
 
 
 def _check_shape(owner: str, name: str, t: Tensor, expected: tuple, meaning: str,
                  hint: str = "") -> None:
+    """Raise unless t has shape ``expected``; ``meaning`` and ``hint`` come in the reader's
+    language already (see ``say``)."""
     if tuple(t.shape) != expected:
-        raise ValueError(
+        raise ValueError(say(
             f"{owner}: {name} must have shape {meaning} = {expected}, got {tuple(t.shape)}"
-            f"{hint}")
+            f"{hint}",
+            f"{owner}: {name}의 모양은 {meaning} = {expected}여야 합니다. "
+            f"받은 모양: {tuple(t.shape)}{hint}"))
 
 
 def _dropout(x: Tensor, p: float) -> Tensor:
@@ -227,7 +254,8 @@ class _CellBase(nn.Module):
         if batched:
             _check_shape(owner, name, t, (B, H), "(B, H)")
             return t
-        _check_shape(owner, name, t, (H,), "(H,) for an unbatched input")
+        _check_shape(owner, name, t, (H,), say("(H,) for an unbatched input",
+                                              "배치 차원이 없는 입력에서는 (H,)"))
         return t.unsqueeze(0)  # (1, H)
 
     def _state_or_zeros(self, hx, B: int, batched: bool) -> Tensor:
@@ -293,10 +321,12 @@ class LSTMCell(_CellBase):
             h = c = self.weight_ih.new_zeros(B, self.hidden_size)
         else:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-                raise TypeError(
+                length = isinstance(hx, (tuple, list))
+                raise TypeError(say(
                     f"LSTMCell: hx must be a tuple (h, c) of two tensors, got "
-                    f"{type(hx).__name__}" + (f" of length {len(hx)}"
-                                              if isinstance(hx, (tuple, list)) else ""))
+                    f"{type(hx).__name__}" + (f" of length {len(hx)}" if length else ""),
+                    f"LSTMCell: hx는 텐서 두 개의 튜플 (h, c)여야 합니다. 받은 것: "
+                    f"{type(hx).__name__}" + (f" (길이 {len(hx)})" if length else "")))
             h = self._state("hx[0] (h)", hx[0], B, batched)  # (B, H)
             c = self._state("hx[1] (c)", hx[1], B, batched)  # (B, H)
         gi = _affine(x, self.weight_ih, self.bias_ih)  # (B, 4H)
@@ -352,13 +382,18 @@ class _SequenceBase(nn.Module):
         self.batch_first = _check_flag(owner, "batch_first", batch_first)
         if (isinstance(dropout, bool) or not isinstance(dropout, numbers.Real)
                 or not 0 <= dropout <= 1):
-            raise ValueError(f"{owner}: dropout must be a number in [0, 1], got {dropout!r}")
+            raise ValueError(say(f"{owner}: dropout must be a number in [0, 1], got {dropout!r}",
+                                 f"{owner}: dropout은 [0, 1] 범위의 수여야 합니다. "
+                                 f"받은 값: {dropout!r}"))
         self.dropout = float(dropout)
         if self.dropout > 0 and self.num_layers == 1:
             # torch.nn warns the same way: with one layer there is no "between".
-            warnings.warn(
+            warnings.warn(say(
                 f"{owner}: dropout acts between stacked layers only, so dropout={dropout} "
-                f"with num_layers=1 has no effect; expected num_layers > 1", stacklevel=3)
+                f"with num_layers=1 has no effect; expected num_layers > 1",
+                f"{owner}: 드롭아웃은 층과 층 사이에만 적용되므로 num_layers=1에서는 "
+                f"dropout={dropout}도 아무 효과가 없습니다. num_layers가 1보다 커야 합니다"),
+                stacklevel=3)
         self.bidirectional = _check_flag(owner, "bidirectional", bidirectional)
         self.num_directions = 2 if self.bidirectional else 1
         factory = {"device": device, "dtype": dtype}
@@ -420,7 +455,9 @@ class _SequenceBase(nn.Module):
         elif self.batch_first:
             x = x.transpose(0, 1)  # (B, T, I) -> (T, B, I)
         if x.shape[0] == 0:
-            raise ValueError(f"{owner}: input must have at least one time step, got T = 0")
+            raise ValueError(say(
+                f"{owner}: input must have at least one time step, got T = 0",
+                f"{owner}: input에는 시간 단계가 하나 이상 있어야 합니다. 받은 것: T = 0"))
         return x, batched
 
     def _state(self, name: str, t, B: int, batched: bool) -> Tensor:
@@ -433,14 +470,21 @@ class _SequenceBase(nn.Module):
         LD, H = self.num_layers * self.num_directions, self.hidden_size
         layers = "num_layers" if self.num_directions == 1 else "2·num_layers"
         why = "" if self.num_directions == 1 else " for bidirectional=True"
+        why_ko = "" if self.num_directions == 1 else "bidirectional=True"
         if batched:
             hint = ""
             if self.batch_first and tuple(t.shape) == (B, LD, H) != (LD, B, H):
-                hint = ("; batch_first=True applies to input and output only, never to "
-                        "h_0/c_0")
-            _check_shape(owner, name, t, (LD, B, H), f"({layers}, B, H){why}", hint)
+                hint = say("; batch_first=True applies to input and output only, never to "
+                           "h_0/c_0",
+                           ". batch_first=True는 입력과 출력에만 적용되고 h_0/c_0에는 "
+                           "적용되지 않습니다")
+            meaning_ko = f"{why_ko}일 때 ({layers}, B, H)" if why_ko else f"({layers}, B, H)"
+            _check_shape(owner, name, t, (LD, B, H),
+                         say(f"({layers}, B, H){why}", meaning_ko), hint)
             return t
-        _check_shape(owner, name, t, (LD, H), f"({layers}, H) for an unbatched input{why}")
+        when_ko = "배치 차원이 없는 입력" + (f"이고 {why_ko}일 때" if why_ko else "에서는")
+        _check_shape(owner, name, t, (LD, H),
+                     say(f"({layers}, H) for an unbatched input{why}", f"{when_ko} ({layers}, H)"))
         return t.unsqueeze(1)  # (L·D, 1, H)
 
     def _initial_state(self, hx, x: Tensor, batched: bool) -> list[Tensor]:
@@ -453,10 +497,12 @@ class _SequenceBase(nn.Module):
         if not self._has_cell_state:
             return [self._state("hx", hx, B, batched)]
         if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-            raise TypeError(
+            length = isinstance(hx, (tuple, list))
+            raise TypeError(say(
                 f"{owner}: hx must be a tuple (h_0, c_0) of two tensors, got "
-                f"{type(hx).__name__}" + (f" of length {len(hx)}"
-                                          if isinstance(hx, (tuple, list)) else ""))
+                f"{type(hx).__name__}" + (f" of length {len(hx)}" if length else ""),
+                f"{owner}: hx는 텐서 두 개의 튜플 (h_0, c_0)여야 합니다. 받은 것: "
+                f"{type(hx).__name__}" + (f" (길이 {len(hx)})" if length else "")))
         return [self._state("hx[0] (h_0)", hx[0], B, batched),
                 self._state("hx[1] (c_0)", hx[1], B, batched)]
 
@@ -578,9 +624,11 @@ class LSTM(_SequenceBase):
                  bidirectional: bool = False, proj_size: int = 0,
                  device=None, dtype=None) -> None:
         if proj_size != 0:
-            raise NotImplementedError(
+            raise NotImplementedError(say(
                 f"LSTM: proj_size > 0 (LSTM with projections) is not implemented in "
-                f"rnnbook.torch_ref; got proj_size={proj_size!r}, expected 0")
+                f"rnnbook.torch_ref; got proj_size={proj_size!r}, expected 0",
+                f"LSTM: proj_size > 0(투영이 있는 LSTM)은 rnnbook.torch_ref에 구현되어 있지 "
+                f"않으므로 proj_size는 0이어야 합니다. 받은 값: proj_size={proj_size!r}"))
         self.proj_size = 0
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, device=device, dtype=dtype)
