@@ -81,3 +81,10 @@ def test_chapter_figures_are_stored_at_twice_their_display_size():
                 if not shown or abs(width - 2 * shown) > 2:
                     soft.append(f"{nb.parent.name}/{nb.name} cell {k}: {width} px stored, shown at {shown}")
     assert not soft, "\n".join(soft)
+
+
+def test_pad_counts_hangul_as_two_columns():
+    from rnnbook.display import pad, text_width
+    assert text_width("LSTM") == 4 and text_width("바이그램") == 8 and text_width("a가") == 3
+    assert pad("바이그램", 10) == "바이그램  " and pad("ab", 5, right=True) == "   ab"
+    assert pad("바이그램", 3) == "바이그램"  # never cut

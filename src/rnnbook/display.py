@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import unicodedata
 
 _ROLE = re.compile(r":(?:py:)?(?:func|class|meth|data|attr|mod|obj|exc|const):`~?([^`<]+?)(?:\s*<[^>]*>)?`")
 
@@ -60,3 +61,21 @@ def show_source(*objs) -> Source:
         except TypeError as exc:
             raise TypeError(f"show_source needs functions, classes or modules, got {type(obj).__name__}: {exc}") from None
     return Source(clean_roles("\n\n\n".join(parts)) + "\n")
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: 2 for wide characters (Hangul), else 1.
+
+    Explained in chapters/<lang>/07_language_model.
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns (see :func:`text_width`), on the right,
+    or on the left when ``right`` (right-aligned). Text wider than ``width`` is left as it is.
+
+    Explained in chapters/<lang>/07_language_model.
+    """
+    fill = " " * max(0, width - text_width(text))
+    return fill + text if right else text + fill

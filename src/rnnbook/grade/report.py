@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from pathlib import Path
+
+from ..display import pad, text_width
 
 MESSAGE_WIDTH = 100
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
 
 def _short(text: str, limit: int = MESSAGE_WIDTH) -> str:
     text = " ".join(str(text).split())
-    if _width(text) <= limit:
+    if text_width(text) <= limit:
         return text
     out, used = "", 0
     for ch in text:
-        used += _width(ch)
+        used += text_width(ch)
         if used > limit - 1:
             break
         out += ch
@@ -59,10 +57,10 @@ def format_table(reports: list) -> str:
     table = [("student", "exercise", "status", "points", "message")]
     for report in reports:
         table += [(a, b, c, d, _short(m)) for a, b, c, d, m in rows(report)]
-    widths = [max(_width(row[k]) for row in table) for k in range(4)]
+    widths = [max(text_width(row[k]) for row in table) for k in range(4)]
     lines = []
     for row in table:
-        cells = [row[k] + " " * (widths[k] - _width(row[k])) for k in range(4)]
+        cells = [pad(row[k], widths[k]) for k in range(4)]
         lines.append("  ".join(cells + [row[4]]).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 7)
     lines.append("")
