@@ -71,7 +71,12 @@ KO_UI = {
     "Download this page": "이 쪽 내려받기",
     "Launch on Colab": "Colab에서 실행",
     "Version warning": "버전 경고",
+    "logo": "로고",  # the Colab button's image: alt="{{ translate(text) }} {{ translate("logo") }}"
+    # Landmark names the themes write into their templates without translate():
+    "Main": "장 목록",          # sphinx-book-theme's sbt-sidebar-nav.html
+    "Page": "이 쪽의 목차",      # sphinx-book-theme's layout.html (the printed table of contents)
 }
+UNTRANSLATED_LABELS = ("Main", "Page")
 
 
 def _translate_buttons(buttons, translate) -> None:
@@ -274,6 +279,24 @@ def _positional_ids(app, doctree) -> None:
     walk(doctree, "s")
 
 
+def _korean_landmarks(app, exception) -> None:
+    """Translate the ``aria-label``s the themes hard-code (:data:`UNTRANSLATED_LABELS`) in
+    every Korean page once it is written: no template hook reaches them."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    pages = [*(out / "chapters" / "ko").glob("*.html"), out / f"{SEARCH_PAGE['ko']}.html"]
+    for page in pages:
+        if not page.exists():
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = text
+        for label in UNTRANSLATED_LABELS:
+            fixed = fixed.replace(f'aria-label="{label}"', f'aria-label="{KO_UI[label]}"')
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def _extra_pages(app):
     """A Korean search page beside Sphinx's own (English) one."""
     if app.builder.search:
@@ -285,4 +308,5 @@ def setup(app):
     app.connect("doctree-read", _positional_ids)
     app.connect("html-collect-pages", _extra_pages)
     app.connect("html-page-context", _page_context, priority=900)
+    app.connect("build-finished", _korean_landmarks)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

@@ -13,7 +13,8 @@ import torch
 
 import nbcheck
 from figures import korean  # noqa: F401  (fixture)
-from rnnbook import conventions, data, gradcheck, gradients, numpy_ref, torch_ref
+from rnnbook import (compare, conventions, data, experiments, gradcheck, gradients, hangul, lm,
+                     numpy_ref, seq2seq, show_source, torch_ref)
 
 rng = np.random.default_rng(0)
 RNN_PARAMS = numpy_ref.init_params("rnn", 3, 4, rng=0)
@@ -31,6 +32,18 @@ def _unbatched_bidirectional_gru_bad_h0():
 
 def _batch_first_state():
     torch_ref.GRU(3, 4, batch_first=True)(torch.zeros(2, 5, 3), torch.zeros(2, 1, 4))
+
+
+def _setup_bad_threads():
+    import rnnbook
+
+    rnnbook.setup(lang=rnnbook.current_lang(), threads=0)  # the language in force, as a notebook would
+
+
+def _grid_bad_model():
+    from rnnbook import experiments
+
+    experiments.adding_grid({"rnn": "rnn"}, [10], [0])
 
 
 def _train_bad_cell():
@@ -69,6 +82,18 @@ CASES = {  # one bad call per module, each failing in a different check
     "torch_ref.cell_unbatched_h": lambda: torch_ref.GRUCell(3, 4)(torch.zeros(3), torch.zeros(2, 4)),
     "torch_ref.empty_sequence": lambda: torch_ref.LSTM(3, 4)(torch.zeros(0, 2, 3)),
     "torch_ref.not_finite": lambda: torch_ref.RNN(3, 4)(torch.full((5, 2, 3), float("nan"))),
+    "setup.threads": _setup_bad_threads,
+    "experiments.models": _grid_bad_model,
+    "experiments.unknown_setting": lambda: experiments.Protocol().changed(learning_rate=0.1),
+    "experiments.length": lambda: experiments.adding_run("rnn", 1, 0),
+    "compare.adding_sweep": lambda: compare.adding_sweep(cells=()),
+    "hangul.decompose": lambda: hangul.decompose("a"),
+    "hangul.compose": lambda: hangul.compose("ab"),
+    "lm.vocab": lambda: lm.Vocab("abc").encode("abd"),
+    "lm.temperature": lambda: lm.softmax_t(np.zeros(4), temperature=0),
+    "seq2seq.cell": lambda: seq2seq.Seq2Seq(5, 8, cell="transformer"),
+    "display.show_source": lambda: show_source(),
+    "data.validation_block": lambda: data.validation_block([10, 20], fraction=2.0),
 }
 
 
@@ -123,3 +148,57 @@ def test_dropout_warning_is_english_by_default():
     msg = _dropout_warning()
     assert not nbcheck.HANGUL.search(msg), msg
     assert "dropout acts between stacked layers only" in msg
+
+
+# Functions whose errors only an author of the package or of an exercise sees (registering a
+# checker, writing a prediction), never a reader running a chapter.
+# check_setup names an unknown language in both languages at once (tested below).
+AUTHOR_FACING = {("exercises/_core.py", "register"), ("exercises/_core.py", "_time_limit"),
+                 ("exercises/_predict.py", "_check_langs"), ("exercises/_predict.py", "number"),
+                 ("_validate.py", "check_setup")}
+
+
+def _english_only_raises(root) -> list:
+    """``raise E("literal")`` / ``raise E(f"...")`` in reader-facing code: a message that
+    bypasses :func:`rnnbook._validate.say` and so stays English under setup(lang='ko')."""
+    import ast
+
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("grade/"):  # the instructor's command-line tool, English by design
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        outer = [f for f in tree.body if isinstance(f, (ast.FunctionDef, ast.ClassDef))]
+        methods = [m for c in outer if isinstance(c, ast.ClassDef) for m in c.body
+                   if isinstance(m, ast.FunctionDef)]
+        for func in [f for f in outer if isinstance(f, ast.FunctionDef)] + methods:
+            if (rel, func.name) in AUTHOR_FACING:  # nested functions included
+                continue
+            for node in ast.walk(func):
+                if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args
+                        and isinstance(node.exc.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))):
+                    found.append(f"{rel}:{node.lineno} in {func.name}()")
+    return sorted(set(found))
+
+
+def test_every_reader_facing_raise_goes_through_say():
+    from pathlib import Path
+
+    import rnnbook
+
+    offenders = _english_only_raises(Path(rnnbook.__file__).parent)
+    assert offenders == [], "messages not passed through _validate.say(en, ko):\n" + "\n".join(offenders)
+
+
+def test_the_raise_scan_finds_a_literal_message(tmp_path):
+    """The scan above can fail: a plain English raise in a module is reported."""
+    (tmp_path / "mod.py").write_text("def f(x):\n    raise ValueError(f'x must be 1, got {x}')\n")
+    assert _english_only_raises(tmp_path) == ["mod.py:2 in f()"]
+
+
+def test_setup_with_an_unknown_language_answers_in_both():
+    import rnnbook
+
+    msg = _message(lambda: rnnbook.setup(lang="kr"))
+    assert nbcheck.HANGUL.search(msg) and "lang must be one of" in msg, msg

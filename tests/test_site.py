@@ -10,6 +10,7 @@ import pytest
 
 import book
 import builtsite as built
+import nbcheck
 from conftest import require_or_skip
 
 COLAB = "https://colab.research.google.com/github/"
@@ -159,6 +160,39 @@ def test_korean_pages_show_korean_theme_labels(parsed):
         assert korean in ko_text and english not in ko_text, f"Korean page: {english!r} is not in Korean"
         assert english in en_text
     assert "The rnnbook authors 지음" in ko_text and "으로 The rnnbook authors" not in ko_text
+
+
+# Words a Korean reader sees as they are: the link to the English twin names its language in
+# that language, and product names stay names.
+NAMES_KEPT = {"English", "Colab", "GitHub", "MathJax"}
+LABEL_ATTR = re.compile(r'\b(aria-label|alt|title|data-bs-title|placeholder)="([^"]*)"')
+
+
+def english_labels(text: str) -> list:
+    """Attribute labels (aria-label, alt, title, tooltip, placeholder) with Latin words and no
+    Hangul, except names kept as they are."""
+    found = []
+    for attr, value in LABEL_ATTR.findall(text):
+        words = set(re.findall(r"[A-Za-z]{2,}", value))
+        if words and not nbcheck.HANGUL.search(value) and not words <= NAMES_KEPT:
+            found.append(f'{attr}="{value}"')
+    return sorted(set(found))
+
+
+def test_korean_pages_label_everything_in_korean(parsed):
+    """Every label a screen reader or a tooltip shows on a Korean page is Korean: the
+    theme's hard-coded landmarks ("Main", "Page") and the Colab logo's alt included."""
+    pages = _chapter_pages(parsed, "ko") + [built.HTML / "search-ko.html"]
+    bad = {p.name: english_labels(p.read_text(encoding="utf-8")) for p in pages}
+    bad = {name: labels for name, labels in bad.items() if labels}
+    assert bad == {}, bad
+
+
+def test_the_label_check_can_fail(parsed):
+    """The English twin of a page has English labels, and the check above finds them."""
+    en = _chapter_pages(parsed, "en")[0]
+    labels = english_labels(en.read_text(encoding="utf-8"))
+    assert 'aria-label="Main"' in labels and any("logo" in label for label in labels), labels
 
 
 def test_korean_search_page(parsed):

@@ -44,7 +44,10 @@ def check_lang(lang: str) -> str:
     Explained in chapters/<lang>/00_how_to_use.
     """
     if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+        from ._validate import say
+
+        raise ValueError(say(f"lang must be one of {LANGUAGES}, got {lang!r}",
+                             f"lang은 {LANGUAGES} 가운데 하나여야 합니다. 받은 값: {lang!r}"))
     return lang
 
 
@@ -63,9 +66,9 @@ def setup(lang: str = "en", seed: int = 0, threads: int = 1, precision: int = 4)
     """
     import numpy as np
 
-    check_lang(lang)
-    if not (isinstance(threads, int) and threads >= 1):
-        raise ValueError(f"threads must be a positive int, got {threads!r}")
+    from ._validate import check_setup
+
+    check_setup(lang, threads)
     _state["lang"] = lang
     random.seed(seed)
     np.random.seed(seed)

@@ -35,6 +35,22 @@ def say(en: str, ko: str) -> str:
     return ko if current_lang() == "ko" else en
 
 
+def check_setup(lang, threads) -> None:
+    """The arguments of :func:`rnnbook.setup`, checked in the language it was asked for.
+
+    A ``lang`` that is not one of :data:`rnnbook.LANGUAGES` cannot say which language the
+    reader wants, so its message is written in both; the other errors follow ``lang``.
+    """
+    from . import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}. "
+                         f"lang은 {LANGUAGES} 가운데 하나여야 합니다. 받은 값: {lang!r}")
+    if isinstance(threads, bool) or not (isinstance(threads, int) and threads >= 1):
+        raise ValueError(f"threads에는 1 이상의 정수가 필요합니다. 받은 값: {threads!r}"
+                         if lang == "ko" else f"threads must be a positive int, got {threads!r}")
+
+
 def float_array(name: str, a, dtype=None, finite: bool = True) -> np.ndarray:
     """Return ``a`` as a float32/float64 ndarray, or raise naming ``name``.
 

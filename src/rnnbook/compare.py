@@ -281,8 +281,10 @@ def adding_sweep(cells=CELLS, lengths=(10, 20, 40), seeds=(0, 1, 2), steps: int 
     steps = v.check_size("steps", steps)
     eval_every = v.check_size("eval_every", eval_every)
     if not cells or not lengths or not seeds:
-        raise ValueError(f"cells, lengths and seeds must be non-empty, got {cells!r}, "
-                         f"{lengths!r}, {seeds!r}")
+        raise ValueError(v.say(f"cells, lengths and seeds must be non-empty, got {cells!r}, "
+                               f"{lengths!r}, {seeds!r}",
+                               f"cells, lengths, seeds는 비어 있으면 안 됩니다. 받은 값: {cells!r}, "
+                               f"{lengths!r}, {seeds!r}"))
     runs = []
     for length in lengths:
         for seed in seeds:

@@ -26,7 +26,11 @@ class Source:
 
     def __init__(self, text: str):
         if not isinstance(text, str):
-            raise TypeError(f"text must be a str of Python source, got {type(text).__name__}")
+            from ._validate import say
+
+            raise TypeError(say(f"text must be a str of Python source, got {type(text).__name__}",
+                                f"text에는 파이썬 소스를 담은 str이 필요합니다. "
+                                f"받은 것: {type(text).__name__}"))
         self.text = text
 
     def __repr__(self) -> str:
@@ -52,14 +56,21 @@ def show_source(*objs) -> Source:
     Returns a :class:`Source`; as the last expression of a notebook cell it shows as
     highlighted code. Explained in chapters/<lang>/00_how_to_use.
     """
+    from ._validate import say
+
     if not objs:
-        raise TypeError("show_source needs at least one function, class or module, got none")
+        raise TypeError(say("show_source needs at least one function, class or module, got none",
+                            "show_source에는 함수, 클래스, 모듈 가운데 하나 이상을 넘겨야 합니다. "
+                            "아무것도 받지 못했습니다."))
     parts = []
     for obj in objs:
         try:
             parts.append(inspect.getsource(obj).rstrip("\n"))
         except TypeError as exc:
-            raise TypeError(f"show_source needs functions, classes or modules, got {type(obj).__name__}: {exc}") from None
+            raise TypeError(say(f"show_source needs functions, classes or modules, got "
+                                f"{type(obj).__name__}: {exc}",
+                                f"show_source에는 함수, 클래스, 모듈만 넘길 수 있습니다. "
+                                f"받은 것: {type(obj).__name__}")) from None
     return Source(clean_roles("\n\n\n".join(parts)) + "\n")
 
 

@@ -73,16 +73,20 @@ class Protocol:
         for name in ("lr", "solved_mse"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"{name} must be a positive number, got {value!r}")
+                raise ValueError(v.say(f"{name} must be a positive number, got {value!r}",
+                               f"{name}에는 양수가 필요합니다. 받은 값: {value!r}"))
         for name in ("forget_bias", "clip"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or
                                       not isinstance(value, (int, float))):
-                raise ValueError(f"{name} must be a number or None, got {value!r}")
+                raise ValueError(v.say(f"{name} must be a number or None, got {value!r}",
+                               f"{name}에는 숫자나 None이 필요합니다. 받은 값: {value!r}"))
         if self.clip is not None and not self.clip > 0:
-            raise ValueError(f"clip must be a positive number or None, got {self.clip!r}")
+            raise ValueError(v.say(f"clip must be a positive number or None, got {self.clip!r}",
+                                   f"clip에는 양수나 None이 필요합니다. 받은 값: {self.clip!r}"))
         if isinstance(self.eval_seed, bool) or not isinstance(self.eval_seed, int):
-            raise ValueError(f"eval_seed must be an int, got {self.eval_seed!r}")
+            raise ValueError(v.say(f"eval_seed must be an int, got {self.eval_seed!r}",
+                                   f"eval_seed에는 정수가 필요합니다. 받은 값: {self.eval_seed!r}"))
         v.check_choice("optimizer", self.optimizer, OPTIMIZERS)
         v.check_choice("dtype", self.dtype, ("float32", "float64"))
 
@@ -91,9 +95,11 @@ class Protocol:
         known = [f.name for f in dataclasses.fields(self)]
         unknown = sorted(set(changes) - set(known))
         if unknown:
-            raise TypeError(f"unknown protocol setting(s) {', '.join(map(repr, unknown))}; "
-                            f"the settings of rnnbook.experiments.Protocol are: "
-                            f"{', '.join(known)}")
+            names, settings = ", ".join(map(repr, unknown)), ", ".join(known)
+            raise TypeError(v.say(f"unknown protocol setting(s) {names}; the settings of "
+                                  f"rnnbook.experiments.Protocol are: {settings}",
+                                  f"프로토콜에 없는 설정입니다: {names}. "
+                                  f"rnnbook.experiments.Protocol의 설정은 {settings}입니다."))
         return dataclasses.replace(self, **changes)
 
     def differences(self, base: "Protocol | None" = None) -> dict:
@@ -151,9 +157,12 @@ def _check_run_args(cell, length, seed):
     v.check_choice("cell", cell, CELLS)
     length = v.check_size("length", length)
     if length < 2:
-        raise ValueError(f"length must be at least 2 (one marker per half), got {length}")
+        raise ValueError(v.say(f"length must be at least 2 (one marker per half), got {length}",
+                               f"length는 2 이상이어야 합니다(절반마다 표시 하나). "
+                               f"받은 값: {length}"))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+        raise ValueError(v.say(f"seed must be a non-negative int, got {seed!r}",
+                               f"seed에는 0 이상의 정수가 필요합니다. 받은 값: {seed!r}"))
     return cell, length, int(seed)
 
 
@@ -275,12 +284,16 @@ def adding_grid(models, lengths, seeds, **changes) -> AddingGrid:
         models = {cell: (cell, {}) for cell in models}
     lengths, seeds = tuple(lengths), tuple(seeds)
     if not models or not lengths or not seeds:
-        raise ValueError(f"models, lengths and seeds must be non-empty, got {models!r}, "
-                         f"{lengths!r}, {seeds!r}")
+        raise ValueError(v.say(f"models, lengths and seeds must be non-empty, got {models!r}, "
+                               f"{lengths!r}, {seeds!r}",
+                               f"models, lengths, seeds는 비어 있으면 안 됩니다. 받은 값: "
+                               f"{models!r}, {lengths!r}, {seeds!r}"))
     runs = {}
     for label, spec in models.items():
         if not (isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], dict)):
-            raise TypeError(f"models[{label!r}] must be (cell, {{setting: value}}), got {spec!r}")
+            raise TypeError(v.say(f"models[{label!r}] must be (cell, {{setting: value}}), got {spec!r}",
+                                  f"models[{label!r}]에는 (cell, {{설정: 값}}) 꼴이 필요합니다. "
+                                  f"받은 값: {spec!r}"))
     for length in lengths:
         for label, (cell, own) in models.items():
             for seed in seeds:

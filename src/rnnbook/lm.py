@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_size
+from ._validate import check_size, say
 from .train import CELLS
 
 
@@ -45,10 +45,13 @@ class Vocab:
     def __init__(self, *texts: str):
         for t in texts:
             if not isinstance(t, str):
-                raise TypeError(f"texts must be str, got {type(t).__name__}")
+                raise TypeError(say(f"texts must be str, got {type(t).__name__}",
+                                    f"texts에는 str이 필요합니다. 받은 것: {type(t).__name__}"))
         self.chars = "".join(sorted(set("".join(texts))))
         if not self.chars:
-            raise ValueError("the texts hold no characters; a vocabulary needs at least one")
+            raise ValueError(say("the texts hold no characters; a vocabulary needs at least one",
+                                 "texts에 문자가 하나도 없습니다. 어휘에는 문자가 하나 이상 "
+                                 "있어야 합니다."))
         self._index = {ch: i for i, ch in enumerate(self.chars)}
 
     def __len__(self) -> int:
@@ -58,7 +61,8 @@ class Vocab:
         """Ids (N,) int64 of the characters of ``text``."""
         missing = sorted(set(text) - set(self._index))
         if missing:
-            raise ValueError(f"characters not in the vocabulary: {''.join(missing[:20])!r}")
+            raise ValueError(say(f"characters not in the vocabulary: {''.join(missing[:20])!r}",
+                                 f"어휘에 없는 문자: {''.join(missing[:20])!r}"))
         return np.fromiter((self._index[ch] for ch in text), dtype=np.int64, count=len(text))
 
     def decode(self, ids) -> str:
@@ -77,7 +81,8 @@ class CharLM(nn.Module):
     def __init__(self, cell: str, vocab_size: int, hidden_size: int, embed_size: int):
         super().__init__()
         if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+            raise ValueError(say(f"cell must be one of {sorted(CELLS)}, got {cell!r}",
+                             f"cell은 {sorted(CELLS)} 가운데 하나여야 합니다. 받은 값: {cell!r}"))
         self.cell = cell
         self.embed = nn.Embedding(check_size("vocab_size", vocab_size),
                                   check_size("embed_size", embed_size))
@@ -131,7 +136,8 @@ def streams(ids, batch_size: int) -> np.ndarray:
     B = check_size("batch_size", batch_size)
     L = ids.size // B
     if L < 2:
-        raise ValueError(f"{ids.size} ids are too few for {B} streams of at least 2")
+        raise ValueError(say(f"{ids.size} ids are too few for {B} streams of at least 2",
+                             f"id {ids.size}개로는 길이 2 이상인 스트림 {B}개를 만들 수 없습니다."))
     return ids[: L * B].reshape(B, L).T.copy()  # (L, B)
 
 
@@ -174,7 +180,8 @@ def train_lm(model: CharLM, ids, steps: int, batch_size: int = 16, seq_len: int 
     data = torch.from_numpy(streams(ids, batch_size))  # (L, B)
     n_windows = (data.shape[0] - 1) // T
     if n_windows < 1:
-        raise ValueError(f"streams of {data.shape[0]} characters are too short for seq_len={T}")
+        raise ValueError(say(f"streams of {data.shape[0]} characters are too short for seq_len={T}",
+                             f"문자 {data.shape[0]}개짜리 스트림은 seq_len={T}에 비해 너무 짧습니다."))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     hist, state = LMHistory(), None
     for step in range(steps):
@@ -210,7 +217,9 @@ def evaluate(model: CharLM, ids, chunk: int = 1024) -> float:
     """
     ids = torch.as_tensor(np.asarray(ids), dtype=torch.long)
     if ids.ndim != 1 or ids.numel() < 2:
-        raise ValueError(f"ids must be 1-D with at least 2 ids, got shape {tuple(ids.shape)}")
+        raise ValueError(say(f"ids must be 1-D with at least 2 ids, got shape {tuple(ids.shape)}",
+                             f"ids는 id가 2개 이상인 1차원 배열이어야 합니다. "
+                             f"받은 모양: {tuple(ids.shape)}"))
     total, state = 0.0, None
     was_training = model.training
     model.eval()
@@ -240,13 +249,18 @@ def perplexity(nats: float) -> float:
 def _counts_check(train_ids, valid_ids, vocab_size, k):
     V = check_size("vocab_size", vocab_size)
     if not (isinstance(k, (int, float)) and k > 0):
-        raise ValueError(f"k must be a positive number (add-k smoothing), got {k!r}")
+        raise ValueError(say(f"k must be a positive number (add-k smoothing), got {k!r}",
+                             f"k에는 양수가 필요합니다(add-k 평활화). 받은 값: {k!r}"))
     a, b = np.asarray(train_ids), np.asarray(valid_ids)
     for name, x in (("train_ids", a), ("valid_ids", b)):
         if x.ndim != 1 or x.size < 2 or x.dtype.kind not in "iu":
-            raise ValueError(f"{name} must be 1-D integer ids, at least 2, got {x.dtype} {x.shape}")
+            raise ValueError(say(f"{name} must be 1-D integer ids, at least 2, got {x.dtype} {x.shape}",
+                                 f"{name}은 정수 id가 2개 이상인 1차원 배열이어야 합니다. "
+                                 f"받은 것: {x.dtype} {x.shape}"))
         if x.min() < 0 or x.max() >= V:
-            raise ValueError(f"{name} must lie in [0, {V}), got [{x.min()}, {x.max()}]")
+            raise ValueError(say(f"{name} must lie in [0, {V}), got [{x.min()}, {x.max()}]",
+                                 f"{name}의 값은 [0, {V}) 안에 있어야 합니다. "
+                                 f"받은 범위: [{x.min()}, {x.max()}]"))
     return a, b, V
 
 
@@ -283,7 +297,8 @@ def softmax_t(logits, temperature: float = 1.0) -> np.ndarray:
     """
     z = np.asarray(logits, dtype=np.float64)
     if not (isinstance(temperature, (int, float)) and temperature > 0):
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+        raise ValueError(say(f"temperature must be a positive number, got {temperature!r}",
+                             f"temperature에는 양수가 필요합니다. 받은 값: {temperature!r}"))
     z = z / temperature
     e = np.exp(z - z.max())
     return e / e.sum()
@@ -303,7 +318,8 @@ def next_char(logits, rng: np.random.Generator, temperature: float = 1.0,
     """
     z = np.asarray(logits, dtype=np.float64)
     if z.ndim != 1:
-        raise ValueError(f"logits must be 1-D (V,), got shape {z.shape}")
+        raise ValueError(say(f"logits must be 1-D (V,), got shape {z.shape}",
+                             f"logits는 (V,) 모양의 1차원 배열이어야 합니다. 받은 모양: {z.shape}"))
     if greedy:
         return int(np.argmax(z))
     p = softmax_t(z, temperature)
@@ -315,7 +331,8 @@ def next_char(logits, rng: np.random.Generator, temperature: float = 1.0,
             n = min(n, check_size("top_k", top_k))
         if top_p is not None:
             if not 0.0 < top_p <= 1.0:
-                raise ValueError(f"top_p must lie in (0, 1], got {top_p!r}")
+                raise ValueError(say(f"top_p must lie in (0, 1], got {top_p!r}",
+                                     f"top_p는 (0, 1] 안에 있어야 합니다. 받은 값: {top_p!r}"))
             n = min(n, int(np.searchsorted(np.cumsum(p[order]), top_p)) + 1)
         keep[order[:n]] = True
         p = np.where(keep, p, 0.0)
@@ -335,7 +352,8 @@ def generate(model: CharLM, vocab: Vocab, prefix: str, n: int, seed: int = 0,
     Explained in chapters/<lang>/07_language_model.
     """
     if not prefix:
-        raise ValueError("prefix must hold at least one character to start from")
+        raise ValueError(say("prefix must hold at least one character to start from",
+                             "prefix에는 생성을 시작할 문자가 하나 이상 있어야 합니다."))
     n = check_size("n", n)
     rng = np.random.default_rng(seed)
     was_training = model.training

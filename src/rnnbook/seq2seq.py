@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_size
+from ._validate import check_size, say
 from .train import CELLS
 
 
@@ -47,7 +47,8 @@ class Seq2Seq(nn.Module):
     def __init__(self, n_symbols: int, hidden_size: int, embed_size: int = 16, cell: str = "gru"):
         super().__init__()
         if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+            raise ValueError(say(f"cell must be one of {sorted(CELLS)}, got {cell!r}",
+                             f"cell은 {sorted(CELLS)} 가운데 하나여야 합니다. 받은 값: {cell!r}"))
         self.n_symbols = check_size("n_symbols", n_symbols)
         self.embed = nn.Embedding(n_symbols + 1, check_size("embed_size", embed_size))
         self.encoder = CELLS[cell](embed_size, check_size("hidden_size", hidden_size))

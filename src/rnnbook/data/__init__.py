@@ -191,7 +191,8 @@ def book_pages(lang: str) -> list:
             pages.append((line[len(BOOK_PAGE_MARK):-4], []))
         elif line:
             if not pages:
-                raise ValueError(f"book_text_{lang}.txt must start with a page line '=== … ==='")
+                raise ValueError(say(f"book_text_{lang}.txt must start with a page line '=== … ==='",
+                             f"book_text_{lang}.txt는 쪽 표시 줄 '=== … ==='로 시작해야 합니다."))
             pages[-1][1].append(line)
     return pages
 
@@ -217,9 +218,12 @@ def validation_block(lengths, fraction: float) -> tuple:
     """
     lengths = [int(n) for n in lengths]
     if not (isinstance(fraction, float) and 0.0 < fraction < 1.0):
-        raise ValueError(f"fraction must be a float in (0, 1), got {fraction!r}")
+        raise ValueError(say(f"fraction must be a float in (0, 1), got {fraction!r}",
+                             f"fraction은 (0, 1) 구간의 실수여야 합니다. 받은 값: {fraction!r}"))
     if not lengths or min(lengths) < 0:
-        raise ValueError(f"lengths must be a non-empty list of character counts, got {lengths!r}")
+        raise ValueError(say(f"lengths must be a non-empty list of character counts, got {lengths!r}",
+                             f"lengths는 문자 수를 담은, 비어 있지 않은 리스트여야 합니다. "
+                             f"받은 값: {lengths!r}"))
     total = sum(lengths)
     begin, target = (1.0 - fraction) / 2 * total, fraction * total
     offset, start = 0, len(lengths)

@@ -18,6 +18,7 @@ Reference: Hochreiter & Schmidhuber (1997), experiment 4 (the adding problem).
 
 from __future__ import annotations
 
+from .._validate import say
 from ..compare import CELLS, AddingSweep
 from ..exercises import Verdict, call_learner, register
 
@@ -90,9 +91,12 @@ def use_sweep(sweep) -> None:
     if isinstance(sweep, AddingGrid):
         sweep = _GridView(sweep)
     elif not isinstance(sweep, AddingSweep):
-        raise TypeError(f"sweep must be the AddingSweep returned by "
-                        f"rnnbook.compare.adding_sweep or the AddingGrid returned by "
-                        f"rnnbook.experiments.adding_grid, got {type(sweep).__name__}")
+        raise TypeError(say(f"sweep must be the AddingSweep returned by "
+                            f"rnnbook.compare.adding_sweep or the AddingGrid returned by "
+                            f"rnnbook.experiments.adding_grid, got {type(sweep).__name__}",
+                            f"sweep에는 rnnbook.compare.adding_sweep이 반환하는 AddingSweep이나 "
+                            f"rnnbook.experiments.adding_grid가 반환하는 AddingGrid가 필요합니다. "
+                            f"받은 것: {type(sweep).__name__}"))
     _measured["sweep"] = sweep
 
 

@@ -194,8 +194,11 @@ def question(exercise_id: str, lang: str = "en") -> str:
     """The question of a prediction exercise and its options, as plain text in ``lang``."""
     _load_chapters()
     if exercise_id not in _QUESTIONS:
-        raise KeyError(f"{exercise_id!r} is not a prediction exercise; known: "
-                       f"{', '.join(sorted(_QUESTIONS))}")
+        from .._validate import say
+
+        known = ", ".join(sorted(_QUESTIONS))
+        raise KeyError(say(f"{exercise_id!r} is not a prediction exercise; known: {known}",
+                           f"{exercise_id!r}라는 예측 연습문제는 없습니다. 있는 것: {known}"))
     text, options = _QUESTIONS[exercise_id]
     lines = [text[lang].format()] + [f"({o.label}) {o.text[lang].format()}" for o in options]
     return "\n".join(lines)
