@@ -4,12 +4,13 @@ A backward exercise calls the learner's ``fn(*case)`` on a few seeded cases; the
 a dict of gradients, one per input. :func:`check_backward` judges it case by case, in
 this order: the call itself (an exception becomes its verdict), inputs left unchanged, a
 dict with every key, then for each key a NumPy array of its input's shape with finite
-entries, and last the values against :func:`central_differences`. Only a wrong value is
-the exercise's own business: a ``diagnose`` callback explains it. :func:`knob_search`
-makes the usual explanation, a model of the backward pass whose keyword knobs are the
-known mistakes (the first one or two knob settings that reproduce every answer name the
-mistake); an exercise may write its own instead (the LSTM step's names the wrong gate
-rows, :mod:`._gradients`).
+entries (an exercise may count NaN and inf as wrong values instead), and last the values
+against :func:`central_differences` (the loop of :func:`rnnbook.gradcheck.numerical_gradient`).
+Only a wrong value is the exercise's own business: a ``diagnose`` callback explains it.
+:func:`knob_search` makes the usual explanation, a model of the backward pass whose
+keyword knobs are the known mistakes (the first one or two knob settings that reproduce
+every answer name the mistake); an exercise may write its own instead (the LSTM step's
+names the wrong gate rows, :mod:`._gradients`).
 
 Used by ``lstm_cell_backward`` (:mod:`._gradients`), ``rnn_backward`` and
 ``gru_cell_backward`` (:mod:`rnnbook.exercise_bank`).
@@ -25,10 +26,10 @@ from typing import Callable
 import numpy as np
 
 from .. import gradcheck
-from ._cases import _mutated_verdict, _mutations
+from ._cases import _mutated_verdict, _mutations, _not_arrays_like
 from ._core import Verdict, call_learner
 from ._layout import _not_a_mapping_of
-from ._text import _Msg, _Word, _describe
+from ._text import _Msg
 
 RTOL, ATOL = 1e-5, 1e-7     # learner vs central differences (their own error is ~1e-9)
 MODEL_TOL = 1e-9            # learner vs a mistake model: both exact up to rounding
@@ -96,7 +97,8 @@ def check_backward(fn, *, cases: list, labels: list, arg_names: tuple, keys: tup
         if problem is not None:
             return problem
         expected = numerical(*case)
-        problem = _not_gradients(got, expected, keys, label, check_finite)
+        problem = _not_arrays_like(got, expected, keys,
+                                   finite_case=label if check_finite else None)
         if problem is not None:
             return problem
         done.append(case)
@@ -116,22 +118,6 @@ def check_backward(fn, *, cases: list, labels: list, arg_names: tuple, keys: tup
     diagnosis, parts, details = diagnose(Answers(done, answers, expectations, tuple(keys),
                                                  index, wrong))
     return Verdict("failed", [head, *parts], diagnosis, {"keys": wrong, **details})
-
-
-def _not_gradients(got, expected: dict, keys, label: str, check_finite: bool) -> Verdict | None:
-    """A failing verdict unless every ``got[key]`` is an array of the expected shape
-    (and, with ``check_finite``, holds no NaN or inf)."""
-    for key in keys:
-        value = got[key]
-        if not isinstance(value, np.ndarray):
-            return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
-                                got=_describe(value))
-        if value.shape != expected[key].shape:
-            return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
-                                got=value.shape, expected=expected[key].shape)
-        if check_finite and not np.all(np.isfinite(value)):
-            return Verdict.fail("nonfinite", what=key, case=label)
-    return None
 
 
 def knob_search(model: Callable, mistakes, prefix: str) -> Callable:
