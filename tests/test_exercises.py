@@ -743,6 +743,17 @@ def test_lstm_backward_mistakes(fn, diagnosis, details, en_word, ko_word):
     assert en_word in en.message and ko_word in ko.message
 
 
+def test_lstm_backward_gradient_that_is_not_an_array():
+    def as_list(*args):
+        grads = lstm_backward(*args)
+        return dict(grads, bias_ih=grads["bias_ih"].tolist())
+    en = check("lstm_cell_backward", as_list, lang="en")
+    ko = check("lstm_cell_backward", as_list, lang="ko")
+    assert en.diagnosis == ko.diagnosis == "wrong_type", en.message
+    assert "bias_ih should be a NumPy array" in en.message and "list" in en.message
+    assert "bias_ih의 타입이 틀렸습니다" in ko.message
+
+
 def test_lstm_backward_in_place_is_reported():
     def writes_into_dc(dh_next, dc_next, x, state, params):
         grads = lstm_backward(dh_next, dc_next, x, state, params)

@@ -31,8 +31,8 @@ import numpy as np
 
 from .. import numpy_ref
 from ..exercises import Verdict, register
+from ..exercises._backward import central_differences, check_backward, knob_search
 from ..exercises._cases import _random_params
-from . import _backward
 
 KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "xs", "h0")
 CASES = ((4, 1, 3, 5), (5, 3, 2, 4), (3, 2, 4, 4))  # (T, B, I, H): B = 1, B > 1, I ≠ H, I = H
@@ -97,7 +97,7 @@ def numerical_gradients(dhs, xs, hs, params) -> dict:
         states, _, _ = numpy_ref.forward("rnn", inputs["xs"], inputs["h0"], p)
         return float(np.sum(dhs * states))
 
-    return _backward.central_differences(loss, {"xs": xs, "h0": hs[0], **params}, KEYS)
+    return central_differences(loss, {"xs": xs, "h0": hs[0], **params}, KEYS)
 
 
 def cases() -> list:
@@ -201,13 +201,12 @@ MESSAGES = {
 }
 
 
-@register("rnn_backward", messages={lang: {**_backward.MESSAGES[lang], **MESSAGES[lang]}
-                                    for lang in MESSAGES})
+@register("rnn_backward", messages=MESSAGES)
 def _check_rnn_backward(fn) -> Verdict:
     """Learner's ``fn(dhs, xs, hs, params) -> dict`` of gradients (see the module docstring)."""
     all_cases = cases()
     labels = ["T={}, B={}, I={}, H={}".format(*shape) for shape in CASES]
-    return _backward.check_backward(fn, cases=all_cases, labels=labels,
-                                    arg_names=("dhs", "xs", "hs", "params"), keys=KEYS,
-                                    numerical=numerical_gradients, model=rnn_backward_model,
-                                    mistakes=MISTAKES, prefix="rnn_bwd")
+    return check_backward(fn, cases=all_cases, labels=labels,
+                          arg_names=("dhs", "xs", "hs", "params"), keys=KEYS,
+                          numerical=numerical_gradients,
+                          diagnose=knob_search(rnn_backward_model, MISTAKES, "rnn_bwd"))

@@ -28,8 +28,8 @@ import numpy as np
 
 from .. import numpy_ref
 from ..exercises import Verdict, register
+from ..exercises._backward import central_differences, check_backward, knob_search
 from ..exercises._cases import _random_params
-from . import _backward
 
 KEYS = ("x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh")
 CASES = ((1, 3, 2), (3, 2, 4), (2, 4, 4))  # (B, I, H): B = 1, B > 1, I ≠ H, I = H
@@ -104,7 +104,7 @@ def numerical_gradients(dh_next, x, h, params) -> dict:
         p = {k: inputs[k] for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
         return float(np.sum(dh_next * numpy_ref.gru_step(inputs["x"], inputs["h"], p)))
 
-    return _backward.central_differences(loss, {"x": x, "h": h, **params}, KEYS)
+    return central_differences(loss, {"x": x, "h": h, **params}, KEYS)
 
 
 def cases() -> list:
@@ -171,11 +171,10 @@ MESSAGES = {
 }
 
 
-@register("gru_cell_backward", messages={lang: {**_backward.MESSAGES[lang], **MESSAGES[lang]}
-                                         for lang in MESSAGES})
+@register("gru_cell_backward", messages=MESSAGES)
 def _check_gru_backward(fn) -> Verdict:
     """Learner's ``fn(dh_next, x, h, params) -> dict`` of gradients (see the module docstring)."""
-    return _backward.check_backward(
+    return check_backward(
         fn, cases=cases(), labels=["B={}, I={}, H={}".format(*shape) for shape in CASES],
         arg_names=("dh_next", "x", "h", "params"), keys=KEYS, numerical=numerical_gradients,
-        model=gru_backward_model, mistakes=MISTAKES, prefix="gru_bwd")
+        diagnose=knob_search(gru_backward_model, MISTAKES, "gru_bwd"))

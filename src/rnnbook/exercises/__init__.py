@@ -42,8 +42,10 @@ value from ``default_rng(case_seed(n))``). The checker never imports the grader.
 Modules: ``_core`` (results, verdicts, the registry, :func:`check`), ``_text`` and
 ``_messages`` (sentences in every language), ``_cases`` (shared test cases and answer
 checks), ``_mistakes`` (cell models with the known mistakes, gate probing), ``_steps``
-(the step checkers), ``_layout`` (parameter counts, shapes, textbook GRU → PyTorch) and
-``_gradients`` (gradient clipping, the LSTM step's backward pass).
+(the step checkers), ``_layout`` (parameter counts, shapes, textbook GRU → PyTorch),
+``_backward`` (the one checker of every backward-pass exercise: answer checks, central
+differences, mistake-model search) and ``_gradients`` (gradient clipping, the LSTM step's
+backward pass).
 
 References: PyTorch's torch.nn.RNN / LSTM / GRU documentation (equations and layout);
 Cho et al. (2014) and Chung et al. (2014) for the GRU and its reset-gate variants;

@@ -107,6 +107,24 @@ def _array_problem(value, B: int, H: int, what: str):
     return None
 
 
+def _not_arrays_like(got, expected: dict, keys, *, finite_case: str | None = None):
+    """A failing verdict unless every ``got[key]`` is an array of ``expected[key]``'s shape.
+
+    With ``finite_case`` (the test case's label) NaN or inf fails too.
+    """
+    for key in keys:
+        value = got[key]
+        if not isinstance(value, np.ndarray):
+            return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
+                                got=_describe(value))
+        if value.shape != expected[key].shape:
+            return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
+                                got=value.shape, expected=expected[key].shape)
+        if finite_case is not None and not np.all(np.isfinite(value)):
+            return Verdict.fail("nonfinite", what=key, case=finite_case)
+    return None
+
+
 def _structure(cell: str, value, case: _Case):
     """Return (outputs, None) or (None, (diagnosis code, sentence))."""
     B, H = case.B, case.H

@@ -6,13 +6,11 @@ neural networks", for clipping by the global gradient norm; torch.nn.utils.clip_
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
-from ._cases import _PARAM_KEYS, _mutated_verdict, _mutations, _random_params
+from ._backward import Answers, central_differences, check_backward, close
+from ._cases import _PARAM_KEYS, _mutated_verdict, _random_params
 from ._core import Verdict, call_learner, case_seed, register
-from ._layout import _not_a_mapping_of
 from ._mistakes import _lstm_gates
 from ._text import _Gate, _Join, _Msg, _Word, _describe
 
@@ -122,30 +120,49 @@ def _lstm_backward_model(dh_next, dc_next, x, state, p, *, dh_into_dc=True) -> d
             "bias_hh": da.sum(0)}
 
 
-def _numerical_lstm_backward(dh_next, dc_next, x, state, p, eps: float = 1e-6) -> dict:
+def _numerical_lstm_backward(dh_next, dc_next, x, state, p) -> dict:
     """The same gradients by central differences through numpy_ref.lstm_step."""
     from .. import numpy_ref
     h, c = state
-    inputs = {"x": x, "h": h, "c": c, **p}
 
-    def loss() -> float:
+    def loss(inputs) -> float:
         h1, c1 = numpy_ref.lstm_step(inputs["x"], (inputs["h"], inputs["c"]),
                                      {k: inputs[k] for k in _PARAM_KEYS})
         return float(np.sum(dh_next * h1) + np.sum(dc_next * c1))
 
-    grads = {}
-    for key in _BWD_KEYS:
-        arr = inputs[key] = inputs[key].copy()
-        grad = np.empty_like(arr)
-        for idx in np.ndindex(arr.shape):
-            old = arr[idx]
-            arr[idx] = old + eps
-            up = loss()
-            arr[idx] = old - eps
-            grad[idx] = (up - loss()) / (2 * eps)
-            arr[idx] = old
-        grads[key] = grad
-    return grads
+    return central_differences(loss, {"x": x, "h": h, "c": c, **p}, _BWD_KEYS)
+
+
+def _lstm_backward_cases() -> tuple:
+    """The seeded cases ``(dh_next, dc_next, x, (h, c), params)`` and their labels."""
+    cases, labels = [], []
+    for k, (B, I, H) in enumerate(((1, 3, 2), (3, 2, 4))):
+        rng = np.random.default_rng(case_seed(7_900 + k))
+        p = _random_params(rng, 4, I, H)
+        x, h, c = rng.normal(size=(B, I)), rng.uniform(-0.9, 0.9, (B, H)), rng.normal(size=(B, H))
+        dh_next, dc_next = rng.normal(size=(B, H)), rng.normal(size=(B, H))
+        cases.append((dh_next, dc_next, x, (h, c), p))
+        labels.append(f"B={B}, I={I}, H={H}")
+    return cases, labels
+
+
+def _diagnose_lstm_backward(answers: Answers) -> tuple:
+    """The first wrong case's mistake: the missing path h_next → c_next, else the gates
+    whose rows of the parameter gradients are wrong (when not all four are)."""
+    got, expected = answers.got[answers.first], answers.expected[answers.first]
+    case = answers.cases[answers.first]
+    mutant = _lstm_backward_model(*case, dh_into_dc=False)
+    if all(close(got[key], mutant[key]) for key in _BWD_KEYS):
+        return "lstm_bwd.dh_into_dc", [_Msg("bwd.dh_into_dc")], {}
+    H = case[0].shape[1]                   # dh_next is (B, H); gate j owns rows j·H … (j+1)·H
+    gates = [letter for j, letter in enumerate("ifgo")
+             if any(not close(got[key][j * H:(j + 1) * H], expected[key][j * H:(j + 1) * H])
+                    for key in _PARAM_KEYS)]
+    if gates and len(gates) < 4:
+        return ("lstm_bwd.gate_rows",
+                [_Msg("bwd.gate_rows", gates=_Join(_Gate("lstm", g) for g in gates))],
+                {"gates": tuple(gates)})
+    return "lstm_bwd.mismatch", [], {}
 
 
 @register("lstm_cell_backward")
@@ -153,52 +170,12 @@ def _check_lstm_backward(fn) -> Verdict:
     """Learner's ``fn(dh_next, dc_next, x, (h, c), params) -> dict`` of gradients.
 
     The dict holds ``x, h, c, weight_ih, weight_hh, bias_ih, bias_hh``, each the gradient of
-    ``sum(dh_next ⊙ h') + sum(dc_next ⊙ c')`` with the shape of that input.
+    ``sum(dh_next ⊙ h') + sum(dc_next ⊙ c')`` with the shape of that input. The diagnosis
+    looks at the first wrong case only, and NaN or inf counts as a wrong value there.
     """
-    cases = ((1, 3, 2), (3, 2, 4))
-    for k, (B, I, H) in enumerate(cases):
-        rng = np.random.default_rng(case_seed(7_900 + k))
-        p = _random_params(rng, 4, I, H)
-        x, h, c = rng.normal(size=(B, I)), rng.uniform(-0.9, 0.9, (B, H)), rng.normal(size=(B, H))
-        dh_next, dc_next = rng.normal(size=(B, H)), rng.normal(size=(B, H))
-        args = (dh_next, dc_next, x, (h, c), p)
-        used = copy.deepcopy(args)
-        label = f"B={B}, I={I}, H={H}"
-        got = call_learner(fn, used, case=label)
-        names = sum((_mutations(o, u, n) for o, u, n in
-                     zip(args, used, ("dh_next", "dc_next", "x", "state", "params"))), [])
-        if names:
-            return _mutated_verdict(names)
-        problem = _not_a_mapping_of(got, _BWD_KEYS, "bwd")
-        if problem is not None:
-            return problem
-        expected = _numerical_lstm_backward(*args)
-        for key in _BWD_KEYS:
-            if not isinstance(got[key], np.ndarray):
-                return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
-                                    got=_describe(got[key]))
-            if got[key].shape != expected[key].shape:
-                return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
-                                    got=got[key].shape, expected=expected[key].shape)
-
-        def same(a, b) -> bool:
-            return np.allclose(a, b, rtol=1e-5, atol=1e-7)
-
-        wrong = [key for key in _BWD_KEYS if not same(got[key], expected[key])]
-        if not wrong:
-            continue
-        err = max(float(np.max(np.abs(got[key] - expected[key]))) for key in wrong)
-        parts = [_Msg("bwd.wrong", keys=", ".join(wrong), err=f"{err:.1e}", case=label)]
-        mutant = _lstm_backward_model(*args, dh_into_dc=False)
-        if all(same(got[key], mutant[key]) for key in _BWD_KEYS):
-            return Verdict("failed", parts + [_Msg("bwd.dh_into_dc")], "lstm_bwd.dh_into_dc",
-                           {"keys": tuple(wrong)})
-        gates = [letter for j, letter in enumerate("ifgo")
-                 if any(not same(got[key][j * H:(j + 1) * H], expected[key][j * H:(j + 1) * H])
-                        for key in _PARAM_KEYS)]
-        if gates and len(gates) < 4:
-            parts.append(_Msg("bwd.gate_rows", gates=_Join(_Gate("lstm", g) for g in gates)))
-            return Verdict("failed", parts, "lstm_bwd.gate_rows",
-                           {"keys": tuple(wrong), "gates": tuple(gates)})
-        return Verdict("failed", parts, "lstm_bwd.mismatch", {"keys": tuple(wrong)})
-    return Verdict.ok(len(cases))
+    cases, labels = _lstm_backward_cases()
+    return check_backward(fn, cases=cases, labels=labels,
+                          arg_names=("dh_next", "dc_next", "x", "state", "params"),
+                          keys=_BWD_KEYS, numerical=_numerical_lstm_backward,
+                          diagnose=_diagnose_lstm_backward, check_finite=False,
+                          stop_at_first_wrong=True)

@@ -6,9 +6,10 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ._cases import _PARAM_KEYS, TOL, _mutated_verdict, _mutations, _random_params
+from ._cases import (_PARAM_KEYS, TOL, _mutated_verdict, _mutations, _not_arrays_like,
+                     _random_params)
 from ._core import Verdict, call_learner, case_seed, grading_seed, register
-from ._text import _Cell, _Join, _Msg, _Word, _describe
+from ._text import _Cell, _Join, _Msg, _describe
 
 _COUNT_CASES = ((3, 5), (10, 20), (7, 4), (1, 2))
 _SHAPE_CASES = ((5, 3, 4, 6), (1, 1, 2, 3), (7, 2, 8, 5))
@@ -157,14 +158,9 @@ def _check_textbook_gru(fn) -> Verdict:
             return problem
         expected = conventions.textbook_gru_to_torch({key: v.copy()
                                                       for key, v in textbook.items()})
-        for key in _PARAM_KEYS:
-            value = got[key]
-            if not isinstance(value, np.ndarray):
-                return Verdict.fail("wrong_type", what=key, expected=_Word("array"),
-                                    got=_describe(value))
-            if value.shape != expected[key].shape:
-                return Verdict.fail("tb.wrong_shape", diagnosis="wrong_shape", key=key,
-                                    got=value.shape, expected=expected[key].shape)
+        problem = _not_arrays_like(got, expected, _PARAM_KEYS)
+        if problem:
+            return problem
         found = _textbook_blocks(got, textbook, expected, H)
         if found:
             return found
