@@ -852,3 +852,23 @@ def test_an_endless_loop_is_stopped(monkeypatch):
     result = check("gru_step", forever, lang="ko")
     assert result.diagnosis == "time_limit" and "0.5초" in result.message
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("module", ["ch02_bptt", "ch04_gru"])
+def test_backward_exercises_draw_new_cases_when_graded(module):
+    """rnn_backward and gru_cell_backward, like every checker, take their random test values
+    from case_seed: fixed in a notebook, new in every grading run."""
+    import importlib
+
+    bank = importlib.import_module(f"rnnbook.exercise_bank.{module}")
+
+    def arrays(cases):
+        return [a for case in cases for a in case if isinstance(a, np.ndarray)]
+
+    first = arrays(bank.cases())
+    with exercises.grading_cases(12345):
+        graded = arrays(bank.cases())
+    again = arrays(bank.cases())
+    assert len(first) == len(graded) > 0
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not any(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, graded) if a.size > 1)

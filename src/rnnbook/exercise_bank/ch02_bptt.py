@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import numpy_ref
-from ..exercises import Verdict, register
+from ..exercises import Verdict, case_seed, register
 from ..exercises._backward import central_differences, check_backward, knob_search
 from ..exercises._cases import _random_params
 
@@ -107,7 +107,7 @@ def cases() -> list:
     """
     out = []
     for k, (T, B, I, H) in enumerate(CASES):
-        rng = np.random.default_rng(8_200 + k)
+        rng = np.random.default_rng(case_seed(8_200 + k))
         params = _random_params(rng, 1, I, H)
         xs = rng.normal(size=(T, B, I))
         h0 = rng.uniform(-0.9, 0.9, size=(B, H))
