@@ -76,7 +76,10 @@ KO_UI = {
     "Main": "장 목록",          # sphinx-book-theme's sbt-sidebar-nav.html
     "Page": "이 쪽의 목차",      # sphinx-book-theme's layout.html (the printed table of contents)
 }
-UNTRANSLATED_LABELS = ("Main", "Page")
+# (attribute, English) pairs written without translate(): the themes' landmarks and the
+# title Sphinx's HTML writer gives every heading's ¶ link (it uses the build's one language).
+UNTRANSLATED_LABELS = (("aria-label", "Main"), ("aria-label", "Page"),
+                       ("title", "Link to this heading"))
 
 
 def _translate_buttons(buttons, translate) -> None:
@@ -280,7 +283,7 @@ def _positional_ids(app, doctree) -> None:
 
 
 def _korean_landmarks(app, exception) -> None:
-    """Translate the ``aria-label``s the themes hard-code (:data:`UNTRANSLATED_LABELS`) in
+    """Translate the labels the themes and Sphinx hard-code (:data:`UNTRANSLATED_LABELS`) in
     every Korean page once it is written: no template hook reaches them."""
     if exception is not None or app.builder.format != "html":
         return
@@ -291,8 +294,8 @@ def _korean_landmarks(app, exception) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         fixed = text
-        for label in UNTRANSLATED_LABELS:
-            fixed = fixed.replace(f'aria-label="{label}"', f'aria-label="{KO_UI[label]}"')
+        for attr, label in UNTRANSLATED_LABELS:
+            fixed = fixed.replace(f'{attr}="{label}"', f'{attr}="{KO_UI[label]}"')
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 
