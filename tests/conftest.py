@@ -9,6 +9,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
+import book  # noqa: E402
+
+# Before anything computes: the same floating-point code paths as the run that stored the
+# outputs, here and in every kernel nbval starts (see book.REPRODUCIBLE_ENV).
+book.pin_numerics()
+
 
 def require_or_skip(reason: str) -> None:
     """Skip locally when a tool is missing; fail where RNNBOOK_REQUIRE_ALL=1 (the README's

@@ -282,6 +282,21 @@ def test_nothing_runs_past_the_page_edge(server, browser, width):
     assert not spills, "\n".join(spills[:20])
 
 
+def test_figures_shrink_to_the_column_the_font_check_assumes(server, browser):
+    """rnnbook.plots.small_text judges text sizes for a desktop column of COLUMN_PX: the
+    widest figures of chapter 05 (about 990 px) must show exactly that wide at 1366 px."""
+    from rnnbook import plots
+
+    ctx = _reader(browser, 1366)
+    page = ctx.new_page()
+    page.goto(f"{server}/chapters/en/05_comparison.html", wait_until="load")
+    shown = page.evaluate("() => [...document.querySelectorAll('.cell_output img')]"
+                          ".map(i => [i.getBoundingClientRect().width, i.naturalWidth / 2])")
+    ctx.close()
+    wide = [w for w, natural in shown if natural > plots.COLUMN_PX]
+    assert wide and all(abs(w - plots.COLUMN_PX) <= 1 for w in wide), shown
+
+
 def test_the_overflow_check_can_fail(server, browser):
     probe = built.HTML / "_rnnbook_wide.html"
     probe.write_text('<!DOCTYPE html><html><body><article class="bd-article" style="width:300px">'

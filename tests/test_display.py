@@ -88,3 +88,52 @@ def test_pad_counts_hangul_as_two_columns():
     assert text_width("LSTM") == 4 and text_width("바이그램") == 8 and text_width("a가") == 3
     assert pad("바이그램", 10) == "바이그램  " and pad("ab", 5, right=True) == "   ab"
     assert pad("바이그램", 3) == "바이그램"  # never cut
+
+
+def _figure(width, legend_pt):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, 3), dpi=100)
+    ax.plot([0, 1], label="a curve")
+    ax.legend(fontsize=legend_pt)
+    fig.canvas.draw()
+    return fig
+
+
+def test_small_text_is_judged_at_the_size_the_book_shows():
+    import matplotlib.pyplot as plt
+
+    from rnnbook import plots
+
+    try:
+        wide_small = plots.small_text(_figure(12, 8))  # ~960 px wide, shrunk to 757: 8.8 px
+        wide_default = plots.small_text(_figure(12, 10))
+        narrow_small = plots.small_text(_figure(6, 8))  # shown at its own size: 11.1 px
+    finally:
+        plt.close("all")
+    assert len(wide_small) == 1 and "'a curve': 8 pt" in wide_small[0]
+    assert wide_default == [] and narrow_small == []
+
+
+def test_the_kernel_reports_small_figure_text_on_stderr(capsys):
+    """In a kernel with RNNBOOK_CHECK_FIGURES=1 the PNG formatter is wrapped: stderr output
+    then fails nbval and tools/book.py execute."""
+    import matplotlib.pyplot as plt
+    from IPython.core.formatters import PNGFormatter
+    from matplotlib.figure import Figure
+
+    from rnnbook import plots
+
+    formatter = PNGFormatter()
+    formatter.for_type(Figure, lambda fig: b"png")
+    plots._report_small_text(formatter)
+    try:
+        assert formatter(_figure(12, 8)) == b"png"
+        assert "'a curve': 8 pt shows at" in capsys.readouterr().err
+        formatter(_figure(6, 8))
+        assert capsys.readouterr().err == ""
+    finally:
+        plt.close("all")

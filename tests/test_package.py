@@ -79,3 +79,22 @@ def test_missing_hangul_font_warns_clearly(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plots.use_book_style("en")
+
+
+def test_numerics_are_pinned_to_the_avx2_code_paths():
+    """nbval's stored outputs are reproducible only on the code paths that stored them
+    (tools/book.py REPRODUCIBLE_ENV); a kernel started from here inherits this environment.
+    On a CPU without AVX2 torch reports a lower capability and this test says why the
+    notebooks' last digits cannot match there."""
+    import os
+    import subprocess
+    import sys
+
+    import book
+
+    assert {k: os.environ.get(k) for k in book.REPRODUCIBLE_ENV} == book.REPRODUCIBLE_ENV
+    code = "import torch; print(torch.backends.cpu.get_cpu_capability())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "AVX2", (
+        f"torch runs its {out.stdout.strip()} kernels, not AVX2: on this CPU the notebooks' "
+        "stored outputs (made on the AVX2 code paths) cannot be reproduced digit for digit")

@@ -15,6 +15,7 @@ notebook's folder), and keeps only what nbval compares.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -113,6 +114,35 @@ def _clean(nb) -> None:
     nb.metadata.pop("widgets", None)
 
 
+# nbval compares stored outputs digit for digit, and a float's last digits depend on the
+# SIMD code path that MKL (torch's matmuls), PyTorch's own kernels, oneDNN and OpenBLAS
+# (NumPy's) pick for the CPU at hand: the same notebook trained to different losses on an
+# AVX-512 machine and on the AVX2 machine that stored the outputs. Every execution the
+# tests compare (tools/book.py execute, nbval through tests/conftest.py) therefore runs the
+# AVX2 code paths, which every x86-64 CPU from Intel since 2013 and AMD since 2015 has.
+# Measured on one LSTM run: no slower than the native path (AVX-512); the portable SSE
+# paths (MKL_CBWR=COMPATIBLE, ATEN_CPU_CAPABILITY=default) were 1.6x slower.
+REPRODUCIBLE_ENV = {
+    "MKL_CBWR": "AVX2",
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "OPENBLAS_CORETYPE": "Haswell",
+}
+
+
+# Checks a kernel makes while the tests run a chapter: every figure reports text that would
+# show under 10 px in the book's column (rnnbook.plots.small_text) on stderr, which fails
+# nbval and ``execute``.
+KERNEL_CHECKS = {"RNNBOOK_CHECK_FIGURES": "1"}
+
+
+def pin_numerics(environ=os.environ) -> None:
+    """Set :data:`REPRODUCIBLE_ENV` and :data:`KERNEL_CHECKS` in ``environ`` (the kernels
+    started later inherit them)."""
+    environ.update(REPRODUCIBLE_ENV)
+    environ.update(KERNEL_CHECKS)
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in place; return the wall time in seconds."""
     import time
@@ -120,6 +150,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     import nbformat
     from nbclient import NotebookClient
 
+    pin_numerics()
     nb = nbformat.read(path, as_version=4)
     set_bootstrap(nb)
     start = time.perf_counter()

@@ -80,6 +80,59 @@ def _register(path: str, weight: int) -> None:
         cached.cache_clear()
 
 
+# The book's desktop column: a figure wider than this (in CSS pixels, 100 per inch) is
+# shrunk to it, text included (measured: chapter images at most 757 px wide in a 1366 px
+# window; tests/test_browser.py checks it).
+COLUMN_PX = 757
+MIN_TEXT_PX = 10.0
+
+
+def small_text(fig, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX) -> list:
+    """The texts of ``fig`` that show smaller than ``min_px`` CSS pixels in the book.
+
+    A figure is saved with a tight bounding box at 100 dpi, so it is ``width × 100`` CSS
+    pixels wide; in a column of ``column_px`` it is scaled by ``min(1, column_px / that)``,
+    and a ``s`` pt text shows at ``s · 100/72 · scale`` px. Returns one line per text:
+    what it says, its size in points and on screen.
+    """
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    width_px = fig.get_tightbbox(renderer).width * fig.dpi
+    scale = min(1.0, column_px / width_px) if width_px > 0 else 1.0
+    found = []
+    for text in fig.findobj(Text):
+        words = text.get_text().strip()
+        if not words or not text.get_visible():
+            continue
+        shown = text.get_fontsize() * fig.dpi / 72 * scale
+        if shown < min_px - 0.05:
+            found.append(f"{words[:40]!r}: {text.get_fontsize():g} pt shows at {shown:.1f} px")
+    return found
+
+
+def _report_small_text(png_formatter) -> None:
+    """Wrap the inline PNG formatter so that every figure shown first reports its text
+    under :data:`MIN_TEXT_PX` on stderr (a notebook test then fails on that output)."""
+    import functools
+    import sys
+
+    from matplotlib.figure import Figure
+
+    draw = png_formatter.lookup_by_type(Figure)
+
+    @functools.wraps(draw)
+    def checked(fig, *args, **kwargs):
+        data = draw(fig, *args, **kwargs)  # draws the figure: its layout is final
+        small = small_text(fig)
+        if small:
+            print(f"figure text smaller than {MIN_TEXT_PX:g} px in the book's column "
+                  f"({COLUMN_PX} px):\n  " + "\n  ".join(small), file=sys.stderr)
+        return data
+
+    png_formatter.for_type(Figure, checked)
+
+
 def sharp_inline_figures() -> bool:
     """Show inline figures at twice the pixel density ("retina" PNG) in a Jupyter kernel.
 
@@ -88,6 +141,8 @@ def sharp_inline_figures() -> bool:
     PNG, not SVG: nbval compares SVG text, which changes from run to run. Returns
     whether the format was set (False outside an IPython kernel, e.g. in scripts).
     Called by :func:`use_book_style`, so every chapter gets it from ``rnnbook.setup``.
+    With the environment variable ``RNNBOOK_CHECK_FIGURES=1`` (set for the book's tests by
+    tools/book.py), every figure also reports text too small to read (:func:`small_text`).
     """
     try:
         from IPython import get_ipython
@@ -99,6 +154,8 @@ def sharp_inline_figures() -> bool:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("retina")
+    if os.environ.get("RNNBOOK_CHECK_FIGURES") == "1":
+        _report_small_text(shell.display_formatter.formatters["image/png"])
     return True
 
 
