@@ -1,4 +1,4 @@
-"""Exercise 5.3 (adding_solvers) checked against an experiments.AddingGrid (no training)."""
+"""Exercise 5.2 (adding_solvers) checked against an experiments.AddingGrid (no training)."""
 
 import pytest
 

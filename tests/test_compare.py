@@ -1,4 +1,4 @@
-"""rnnbook.compare (operation counts, timing, the adding-problem sweep) and exercise 5.2.
+"""rnnbook.compare (operation counts, timing, the adding-problem sweep) and exercise 5.1.
 
 Expected counts are derived by hand from the equations of torch.nn's cells, not from
 the code under test; timing is tested with a fake clock, so nothing here depends on the

@@ -5,7 +5,8 @@ bad answers get clear messages. The experiments are re-derived here independentl
 import numpy as np
 import pytest
 
-from rnnbook import numpy_ref
+import nbcheck
+from rnnbook import data, numpy_ref
 from rnnbook.exercise_bank import predictions
 from rnnbook.exercises import _core, check
 from rnnbook.exercises._predict import Option, choice, number, question
@@ -15,6 +16,7 @@ CHOICES = {  # id → (right label, all labels)
     "predict_power_bound": ("b", "abc"),
     "predict_forget_bias": ("c", "abc"),
     "predict_gru_closed": ("a", "abcd"),
+    "predict_init_gradient": ("c", "abcd"),
 }
 
 
@@ -36,9 +38,49 @@ def test_outcomes_follow_from_independent_measurements():
     J = predictions.closed_gate_jacobians()
     assert np.max(np.abs(J["closed"] - np.eye(4))) < 1e-8
     assert np.max(np.abs(J["open"] - np.eye(4))) > 0.1
-    # ch05: 3 H (2 + H + 2) nearest to 64 (2 + 64 + 2) = 4352
-    counts = {H: 3 * H * (H + 4) for H in range(30, 45)}
-    assert predictions.equal_param_hidden() == min(counts, key=lambda H: abs(counts[H] - 4352))
+    # ch05: before training, the gradient at h_1 is a vanishing share of that at h_40 in all
+    # three cells (the margin to the options' 1e-5 is about 200×: measured at most 6e-08)
+    measured = predictions.initial_gradient_ratios()
+    for cell in ("rnn", "lstm", "gru"):
+        gates = []
+        for seed, ratio in zip(predictions.SEEDS, measured["ratio"][cell]):
+            again, gate = _first_to_last_ratio(cell, seed)
+            assert ratio == pytest.approx(again, rel=1e-6)
+            assert again < predictions.VANISHED / 100
+            gates.append(gate)
+        if cell != "rnn":  # the range of f (LSTM) or z (GRU) over every seed, step and unit
+            gates = np.concatenate(gates)
+            lo, mean, hi = measured["gate"][cell]
+            assert (lo, mean, hi) == pytest.approx((gates.min(), gates.mean(), gates.max()), rel=1e-9)
+            assert 0.3 < lo < mean < hi < 0.7
+
+
+def _first_to_last_ratio(cell, seed, T=40, B=32):
+    """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ with torch.nn's own module stepped one time step at a time
+    (float64), and the gate that keeps the state (LSTM f, GRU z) computed from its weights."""
+    import torch
+
+    from rnnbook import train
+
+    model = train.make_model(cell, 2, 32, 1, seed=seed).double()
+    xs, ys = data.adding_problem(B, T, rng=123, dtype=np.float32)  # the batch, as the chapter draws it
+    xs, ys = torch.from_numpy(xs).double(), torch.from_numpy(ys).double()
+    rnn, H = model.rnn, model.rnn.hidden_size
+    h = torch.zeros(1, B, H, dtype=torch.float64)
+    state = (h, torch.zeros_like(h)) if cell == "lstm" else h
+    hs, gates = [], []
+    for t in range(T):
+        prev = state[0] if cell == "lstm" else state
+        if t > 0 and cell != "rnn":  # block 1 of the stacked weights: f of i, f, g, o; z of r, z, n
+            pre = (xs[t] @ rnn.weight_ih_l0[H:2 * H].T + rnn.bias_ih_l0[H:2 * H]
+                   + prev[0] @ rnn.weight_hh_l0[H:2 * H].T + rnn.bias_hh_l0[H:2 * H])
+            gates.append(torch.sigmoid(pre).detach())
+        _, state = rnn(xs[t:t + 1], state)
+        hs.append(state[0] if cell == "lstm" else state)
+    loss = torch.mean((model.head(hs[-1][0]) - ys) ** 2)
+    grads = torch.autograd.grad(loss, hs)
+    ratio = float(grads[0].norm() / grads[-1].norm())
+    return ratio, (torch.stack(gates).numpy() if gates else None)
 
 
 @pytest.mark.parametrize("exercise_id", sorted(CHOICES))
@@ -85,20 +127,53 @@ def test_a_function_that_needs_arguments_or_is_a_stub_is_reported():
     assert check("predict_memory", stub, lang="en").status == "not_attempted"
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_answer_to_the_init_gradient_prediction_quotes_the_measurement(lang):
+    ratios = predictions.initial_gradient_ratios()["ratio"]
+    for label in "abcd":
+        message = check("predict_init_gradient", lambda label=label: label, lang=lang).message
+        for cell in ("rnn", "lstm", "gru"):
+            assert f"{max(ratios[cell]):.0e}" in message
+        if lang == "ko":
+            assert not nbcheck.english_sentences(message), message
+    en = {check("predict_init_gradient", lambda k=k: k, lang="en").message for k in "abcd"}
+    ko = {check("predict_init_gradient", lambda k=k: k, lang="ko").message for k in "abcd"}
+    assert not en & ko
+
+
+@pytest.mark.parametrize("fn, diagnosis", [(lambda: 3, "wrong_type"), (lambda: "e", "unknown_option"),
+                                           (lambda: None, "returned_none")])
+def test_bad_answers_to_the_init_gradient_prediction(fn, diagnosis):
+    en = check("predict_init_gradient", fn, lang="en")
+    ko = check("predict_init_gradient", fn, lang="ko")
+    assert en.status == ko.status == "failed" and en.diagnosis == ko.diagnosis == diagnosis
+    assert en.message != ko.message
+
+
+@pytest.fixture
+def numeric(scratch_registry):
+    """A numeric prediction (no chapter uses one at present) whose outcome is 36."""
+    number("test_predict_number", question={"en": "How many?", "ko": "몇 개인가?"},
+           settle=lambda: (36.0, {"v": 36}), tol=2.0,
+           why={"en": "The experiment counts {v}.", "ko": "실험으로 세면 {v}개입니다."})
+    return "test_predict_number"
+
+
 @pytest.mark.parametrize("value, status, diagnosis", [
     (36, "passed", None), (37.9, "passed", None), (np.float64(34.5), "passed", None),
-    (np.array([35]), "passed", None), (39, "failed", "predict_gru_hidden.too_high"),
-    (20, "failed", "predict_gru_hidden.too_low"), ("36", "failed", "wrong_type"),
+    (np.array([35]), "passed", None), (39, "failed", "test_predict_number.too_high"),
+    (20, "failed", "test_predict_number.too_low"), ("36", "failed", "wrong_type"),
     (True, "failed", "wrong_type"), (float("nan"), "failed", "wrong_type"),
 ])
-def test_numeric_prediction(value, status, diagnosis):
+def test_numeric_prediction(numeric, value, status, diagnosis):
     for lang in ("en", "ko"):
-        result = check("predict_gru_hidden", lambda: value, lang=lang)
+        result = check(numeric, lambda: value, lang=lang)
         assert (result.status, result.diagnosis) == (status, diagnosis), result
     if status == "failed" and diagnosis != "wrong_type":
-        en = check("predict_gru_hidden", lambda: value, lang="en").message
-        ko = check("predict_gru_hidden", lambda: value, lang="ko").message
+        en = check(numeric, lambda: value, lang="en").message
+        ko = check(numeric, lambda: value, lang="ko").message
         assert ("too high" in en) == (value > 36) and ("너무 큽니다" in ko) == (value > 36)
+        assert "counts 36" in en and "36개" in ko
 
 
 def test_questions_list_their_options_in_both_languages():

@@ -1,4 +1,4 @@
-"""The ``step_cost`` exercise (chapter 05, replacing 5.1): the count is measured from
+"""The ``step_cost`` exercise (5.1 of chapter 05): the count is measured from
 torch.nn's own cells, every modelled mistake is named, other answers get the generic message."""
 
 import pytest

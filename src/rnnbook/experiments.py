@@ -30,8 +30,11 @@ Explained in chapters/<lang>/02_bptt_and_gradients, 03_lstm, 04_gru and 05_compa
 from __future__ import annotations
 
 import dataclasses
+import json
 import statistics
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -299,3 +302,88 @@ def adding_grid(models, lengths, seeds, **changes) -> AddingGrid:
             for seed in seeds:
                 runs[label, length, seed] = adding_run(cell, length, seed, **{**changes, **own})
     return AddingGrid(runs, tuple(models), lengths, seeds)
+
+
+RECORD = "adding_protocol_t100.json"  # in rnnbook/data, written by benchmarks/adding_protocol.py
+_RECORD_KEYS = ("command", "date", "machine", "torch", "threads", "protocol", "models",
+                "lengths", "seeds", "runs")
+_RUN_KEYS = ("model", "length", "seed", "solved", "updates", "final_mse", "best_mse")
+
+
+@dataclass(frozen=True)
+class RecordedRuns:
+    """Adding-problem runs recorded by ``benchmarks/adding_protocol.py --record``: runs too
+    long for a notebook, loaded from the package's data instead of typed into prose.
+
+    ``protocol`` holds the settings of :class:`Protocol` the runs were made with,
+    ``models`` maps a label to ``{"cell", "changed"}``, ``runs`` holds one dict per run
+    (model, length, seed, solved, updates, final_mse, best_mse).
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+
+    command: str
+    date: str
+    machine: str
+    torch: str
+    threads: int
+    protocol: dict
+    models: dict
+    lengths: tuple
+    seeds: tuple
+    runs: tuple
+
+    def _found(self, model: str, length: int) -> list:
+        if model not in self.models:
+            raise KeyError(f"{model!r} is not a model of the record; its models are: "
+                           f"{', '.join(map(repr, self.models))}")
+        if length not in self.lengths:
+            raise KeyError(f"length {length!r} is not in the record; its lengths are "
+                           f"{list(self.lengths)}")
+        return [r for r in self.runs if r["model"] == model and r["length"] == length]
+
+    def solved(self, model: str, length: int) -> tuple:
+        """(runs solved, runs) for one model and length."""
+        found = self._found(model, length)
+        return sum(r["solved"] for r in found), len(found)
+
+    def solved_seeds(self, model: str, length: int) -> tuple:
+        """The seeds whose run of this model and length was solved, in order."""
+        return tuple(sorted(r["seed"] for r in self._found(model, length) if r["solved"]))
+
+    def median_updates(self, model: str, length: int) -> float | None:
+        """Median updates to solve over the solved runs; None if none was solved."""
+        done = [r["updates"] for r in self._found(model, length) if r["solved"]]
+        return float(statistics.median(done)) if done else None
+
+    def protocol_differences(self) -> dict:
+        """``{name: (recorded, current default)}`` for every setting of :class:`Protocol`
+        that differs from the record's; empty while the record is current."""
+        now = dataclasses.asdict(Protocol())
+        return {name: (self.protocol.get(name, "missing"), value) for name, value in now.items()
+                if self.protocol.get(name, "missing") != value}
+
+
+def recorded_adding_runs(path: str | Path | None = None) -> RecordedRuns:
+    """The record written by ``benchmarks/adding_protocol.py --record`` (by default the one
+    shipped as package data, :data:`RECORD`: T = 100, seeds 0–8).
+
+    Explained in chapters/<lang>/05_comparison.
+    """
+    if path is None:
+        text = resources.files("rnnbook.data").joinpath(RECORD).read_text(encoding="utf-8")
+        where = f"rnnbook/data/{RECORD}"
+    else:
+        text, where = Path(path).read_text(encoding="utf-8"), str(path)
+    raw = json.loads(text)
+    missing = [k for k in _RECORD_KEYS if k not in raw]
+    if missing:
+        raise ValueError(f"{where} is not a record of benchmarks/adding_protocol.py: it lacks "
+                         f"{', '.join(missing)}")
+    for i, run in enumerate(raw["runs"]):
+        lacking = [k for k in _RUN_KEYS if k not in run]
+        if lacking:
+            raise ValueError(f"{where}: run {i} lacks {', '.join(lacking)}")
+    return RecordedRuns(**{k: raw[k] for k in _RECORD_KEYS if k not in ("lengths", "seeds", "runs")},
+                        lengths=tuple(raw["lengths"]), seeds=tuple(raw["seeds"]),
+                        runs=tuple(raw["runs"]))

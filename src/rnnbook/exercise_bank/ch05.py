@@ -9,9 +9,11 @@
   "lstm_torch_init", are then the names to answer with). A model solves a length when
   more than half of its runs were solved.
 
-Chapter 05 also uses ``predict_gru_hidden`` (:mod:`rnnbook.exercise_bank.predictions`) and
-``step_cost`` (:mod:`rnnbook.exercise_bank.ch05_cost`), which replaced its use of the
-parameter-count ids of chapters 01 and 03 (``gru_param_count`` is now used by no chapter).
+Chapter 05's exercises, in reading order: 5.1 ``step_cost``
+(:mod:`rnnbook.exercise_bank.ch05_cost`), 5.2 ``adding_solvers`` (here) and 5.3
+``predict_init_gradient`` (:mod:`rnnbook.exercise_bank.predictions`). They replaced the
+chapter's parameter counts, which repeated chapters 01 and 03 (``gru_param_count`` is now
+used by no chapter).
 
 Reference: Hochreiter & Schmidhuber (1997), experiment 4 (the adding problem).
 """

@@ -1,4 +1,4 @@
-"""Exercise of chapter 05: the multiply-adds of one time step (replaces exercise 5.1).
+"""Exercise 5.1 of chapter 05: the multiply-adds of one time step.
 
 - ``step_cost``: ``fn(cell, input_size, hidden_size, batch) -> int``, the multiply-adds of
   one forward time step of ``torch.nn``'s cell ("rnn", "lstm" or "gru") on a batch. The

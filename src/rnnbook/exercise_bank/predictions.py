@@ -1,8 +1,9 @@
 """Prediction exercises of chapters 01–05: predict an experiment's outcome, then run it.
 
-Each id is answered with a zero-argument function returning an option's label (or, for
-``predict_gru_hidden``, a number); the outcome is measured by package code when the
+Each id is answered with a zero-argument function returning an option's label; the outcome is measured by package code when the
 check runs (:mod:`rnnbook.exercises._predict`). All experiments take well under a second.
+(The framework's numeric predictions, :func:`rnnbook.exercises._predict.number`, are used
+by no chapter at present.)
 
 - ``predict_memory`` (ch01): how much of a difference in the first input is left in an
   untrained RNN's state 49 steps later.
@@ -10,11 +11,13 @@ check runs (:mod:`rnnbook.exercises._predict`). All experiments take well under 
 - ``predict_forget_bias`` (ch03): the LSTM's direct cell-state path ∏ f over 50 steps
   at initialisation, forget-gate bias 1 against 0.
 - ``predict_gru_closed`` (ch04): the GRU step's Jacobian when the update gate is closed.
-- ``predict_gru_hidden`` (ch05): the GRU hidden size with the parameter count of an
-  RNN with H = 64 (numeric).
+- ``predict_init_gradient`` (ch05): how much of the gradient at h_40 reaches h_1 on the
+  adding problem before training, for the RNN, the LSTM and the GRU with PyTorch's
+  initialisation.
 
 References: Pascanu, Mikolov & Bengio (2013) for the norm bound; Jozefowicz, Zaremba &
-Sutskever (2015) for the forget-gate bias; PyTorch's GRU documentation.
+Sutskever (2015) for the forget-gate bias; PyTorch's GRU documentation; Bengio, Simard &
+Frasconi (1994) and Hochreiter & Schmidhuber (1997) for vanishing gradients.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import functools
 import numpy as np
 
 from .. import data, gradients, numpy_ref
-from ..exercises._predict import Option, choice, number
+from ..exercises._predict import Option, choice
 
 SEEDS = (0, 1, 2)
 
@@ -289,39 +292,118 @@ choice(
 )
 
 
-def equal_param_hidden(cell: str = "gru", rnn_hidden: int = 64, input_size: int = 2) -> int:
-    """The hidden size H whose ``cell`` has the parameter count nearest to an RNN's with
-    ``rnn_hidden`` units (recurrent layer only, :func:`rnnbook.numpy_ref.param_count`).
+@functools.lru_cache(maxsize=None)
+def initial_gradient_ratios(T: int = 40, B: int = 32) -> dict:
+    """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of untrained models on one adding-problem batch (needs torch).
+
+    The models are built as :func:`rnnbook.experiments.adding_run` builds them, with the
+    protocol's hidden size, but every one with PyTorch's initialisation (no forget-gate
+    bias), one per seed of :data:`SEEDS`; the norms come from
+    :func:`rnnbook.gradients.state_grad_norms` (float64), as in chapter 05's cell. Returns
+    ``{"ratio": {cell: (one ratio per seed)}, "gate": {cell: (min, mean, max)}}``, the
+    gates being the LSTM's forget gates f and the GRU's update gates z over steps 2 … T of
+    the same batch (:func:`rnnbook.numpy_ref.forward` on the models' own weights).
 
     Explained in chapters/<lang>/05_comparison.
     """
-    target = numpy_ref.param_count("rnn", input_size, rnn_hidden)
-    return min(range(1, 4 * rnn_hidden),
-               key=lambda H: abs(numpy_ref.param_count(cell, input_size, H) - target))
+    from .. import experiments, train
+
+    H = experiments.Protocol().hidden_size
+    xs, ys = data.adding_problem(B, T, rng=123, dtype=np.float32)  # (T, B, 2), (B, 1)
+    ratio, gate = {}, {}
+    for cell in ("rnn", "lstm", "gru"):
+        ratio[cell], values = [], []
+        for seed in SEEDS:
+            model = train.make_model(cell, 2, H, 1, seed=seed)  # forget_bias=None: PyTorch's
+            norms = gradients.state_grad_norms(model, xs, ys)  # (T,): ‖∂L/∂h_t‖, t = 1 … T
+            ratio[cell].append(float(norms[0] / norms[-1]))
+            if cell != "rnn":  # f is block 1 of i, f, g, o; z is block 1 of r, z, n
+                params = {name.removesuffix("_l0"): w.detach().double().numpy()
+                          for name, w in model.rnn.state_dict().items()}
+                _, _, cache = numpy_ref.forward(cell, xs.astype(np.float64), None, params)
+                values.append(cache.gates[1:, :, H:2 * H])  # (T − 1, B, H)
+        ratio[cell] = tuple(ratio[cell])
+        if values:
+            v = np.concatenate(values)
+            gate[cell] = (float(v.min()), float(v.mean()), float(v.max()))
+    return {"ratio": ratio, "gate": gate}
 
 
-def _settle_hidden():
-    H = equal_param_hidden()
-    return float(H), {"H": H, "gru": numpy_ref.param_count("gru", 2, H),
-                      "rnn": numpy_ref.param_count("rnn", 2, 64)}
+VANISHED = 1e-5  # "less than a hundred-thousandth reaches h_1"; measured: at most 6e-08
 
 
-number(
-    "predict_gru_hidden",
+def _settle_init_gradient():
+    measured = initial_gradient_ratios()
+    ratio, gate = measured["ratio"], measured["gate"]
+    largest = {cell: max(r) for cell, r in ratio.items()}
+    top = max(largest, key=largest.get)
+    label = "c" if largest[top] < VANISHED else {"lstm": "a", "gru": "b", "rnn": "d"}[top]
+    steps = 39  # h_40 back to h_1
+    facts = {cell: f"{largest[cell]:.0e}" for cell in ratio}
+    facts.update(n=len(SEEDS), per_step=f"{largest[top] ** (1 / steps):.2f}",
+                 f_lo=f"{gate['lstm'][0]:.2f}", f_hi=f"{gate['lstm'][2]:.2f}",
+                 z_lo=f"{gate['gru'][0]:.2f}", z_hi=f"{gate['gru'][2]:.2f}",
+                 f_path=f"{gate['lstm'][2] ** steps:.0e}", z_path=f"{gate['gru'][2] ** steps:.0e}")
+    return label, facts
+
+
+choice(
+    "predict_init_gradient",
     question={
-        "en": ("An RNN with I = 2 and H = 64 has some number of parameters. About what hidden "
-               "size gives a GRU (I = 2) the same number? Answer with a number."),
-        "ko": ("I = 2, H = 64인 순환 신경망의 파라미터 수와 같아지려면 GRU(I = 2)의 은닉 크기는 "
-               "대략 얼마여야 하는가? 숫자로 답한다."),
+        "en": ("Before any training, with PyTorch's default initialisation (H = 32), an RNN, "
+               "an LSTM and a GRU read the same batch of adding-problem sequences of length "
+               "T = 40. Which of them passes the most gradient back to the first step, "
+               "measured by the ratio ‖∂L/∂h_1‖ / ‖∂L/∂h_40‖?"),
+        "ko": ("학습을 시작하기 전, PyTorch의 기본 초기화(H = 32) 그대로인 RNN, LSTM, GRU가 길이 "
+               "T = 40인 덧셈 문제 시퀀스로 이루어진 같은 배치를 읽는다. 비율 "
+               "‖∂L/∂h_1‖ / ‖∂L/∂h_40‖로 잴 때, 첫 시간 단계까지 기울기를 가장 많이 돌려보내는 "
+               "모델은 무엇인가?"),
     },
-    settle=_settle_hidden,
-    tol=2.0,
+    options=[
+        _opt("a", "The LSTM, by orders of magnitude: its cell state carries the gradient back.",
+             "LSTM이 몇 자릿수나 앞선다: 셀 상태가 기울기를 실어 나른다.",
+             "The cell state's direct path multiplies the gradient by f at every time step, "
+             "and at initialisation every forget gate lies between {f_lo} and {f_hi}: even "
+             "{f_hi}³⁹ is only {f_path}. The LSTM's ratio is at most {lstm}. The path carries "
+             "the gradient only once f is close to 1.",
+             "셀 상태의 직접 경로는 시간 단계마다 기울기에 f를 곱하는데, 초기화 직후의 망각 "
+             "게이트는 모두 {f_lo}–{f_hi} 범위에 있습니다. {f_hi}³⁹만 해도 {f_path}에 "
+             "불과합니다. LSTM의 비율은 가장 커도 {lstm}입니다. 이 경로는 f가 1에 가까워진 "
+             "뒤에야 기울기를 실어 나릅니다."),
+        _opt("b", "The GRU: its update gate z lets h_{{t−1}} through unchanged.",
+             "GRU: 갱신 게이트 z가 h_{{t−1}}을 그대로 통과시킨다.",
+             "h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}} passes h_{{t−1}} on scaled by z, and at "
+             "initialisation every update gate lies between {z_lo} and {z_hi}: even {z_hi}³⁹ "
+             "is only {z_path}. The GRU's ratio is at most {gru}, far too small to matter.",
+             "h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}은 h_{{t−1}}에 z를 곱해 넘기는데, 초기화 직후의 "
+             "갱신 게이트는 모두 {z_lo}–{z_hi} 범위에 있습니다. {z_hi}³⁹만 해도 {z_path}에 "
+             "불과합니다. GRU의 비율은 가장 커도 {gru}로, 의미 있는 크기가 아닙니다."),
+        _opt("c", "None of them: in all three, less than 10⁻⁵ of the gradient reaches h_1.",
+             "어느 모델도 아니다: 세 모델 모두 기울기의 10⁻⁵배도 h_1에 닿지 않는다.", "", ""),
+        _opt("d", "The RNN: it has no gates that multiply the gradient by numbers below 1.",
+             "RNN: 기울기에 1보다 작은 수를 곱하는 게이트가 없다.",
+             "Without gates, every time step multiplies the gradient by W_hh and the tanh "
+             "derivative (chapter 02), and that shrinks it too. The RNN's ratio is at most "
+             "{rnn}.",
+             "게이트가 없어도 시간 단계마다 기울기에 W_hh와 tanh의 도함수가 곱해지고(02장), "
+             "그것도 기울기를 줄입니다. RNN의 비율은 가장 커도 {rnn}입니다."),
+    ],
+    settle=_settle_init_gradient,
     why={
-        "en": ("The RNN has {rnn} parameters, a GRU with H = {H} has {gru}. The count "
-               "G·H·(I + H + 2) grows like G·H², so three gate blocks need about 1/√3 of the "
-               "hidden units: 64/√3 ≈ 37."),
-        "ko": ("순환 신경망의 파라미터는 {rnn}개, H = {H}인 GRU는 {gru}개입니다. 개수 "
-               "G·H·(I + H + 2)는 G·H²처럼 늘어나므로, 게이트 블록이 셋이면 은닉 크기는 약 "
-               "1/√3배면 됩니다: 64/√3 ≈ 37."),
+        "en": ("Measured with {n} seeds per model: the ratio is at most {rnn} for the RNN, "
+               "{lstm} for the LSTM and {gru} for the GRU; even the largest means the gradient "
+               "shrinks to about {per_step} of itself at every time step. At initialisation "
+               "the gates sit near one half (f between {f_lo} and {f_hi}, z between {z_lo} "
+               "and {z_hi}), so the paths they could keep open shrink as well. Gates do not "
+               "keep the gradient alive by themselves; they must first open, which "
+               "training does (a forget-gate bias of 1 opens the LSTM's path in part before "
+               "training: chapter 03)."),
+        "ko": ("모델마다 시드 {n}개로 측정하면 비율은 RNN이 가장 커도 {rnn}, LSTM이 {lstm}, "
+               "GRU가 {gru}입니다. 가장 큰 값이라도 기울기가 시간 단계마다 약 {per_step}배로 "
+               "줄어든다는 뜻입니다. 초기화 직후의 게이트는 1/2 근처에 있어서(f는 {f_lo}–"
+               "{f_hi}, z는 {z_lo}–{z_hi}) 게이트가 열어 둘 수 있는 경로도 함께 줄어듭니다. "
+               "게이트가 있다고 기울기가 저절로 살아남지는 않습니다. 게이트가 먼저 "
+               "열려야 하고, 그 일은 학습이 합니다(망각 게이트 편향 1은 학습 전에 LSTM의 경로를 "
+               "일부만 열어 둡니다. 03장 참고)."),
     },
 )
