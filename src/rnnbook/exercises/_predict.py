@@ -16,7 +16,7 @@ then with what the experiment measured. The notebook runs the experiment itself 
 Framework only (additive): it registers its checkers through :func:`register`; the
 exercises themselves live in :mod:`rnnbook.exercise_bank.predictions`.
 
-Explained in chapters/<lang>/00_how_to_use.
+Explained in chapters/<lang>/01_rnn (exercise 1.4, the first prediction).
 """
 
 from __future__ import annotations
