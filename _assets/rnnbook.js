@@ -80,6 +80,19 @@
       MathJax.startup.promise.then(markScrollers);
     }
     for (const d of document.querySelectorAll("details")) d.addEventListener("toggle", markScrollers);
+    // The expression explorer re-renders every equation once its speech rules are loaded,
+    // after start-up, which drops the classes set above: mark again whenever MathJax
+    // replaces equations (at most once per frame).
+    const article = document.querySelector(".bd-article");
+    if (article && window.MutationObserver) {
+      let queued = false;
+      new MutationObserver((changes) => {
+        if (queued || !changes.some((c) => [...c.addedNodes].some(
+          (n) => n.nodeType === 1 && (n.matches("mjx-container") || n.querySelector("mjx-container"))))) return;
+        queued = true;
+        requestAnimationFrame(() => { queued = false; markScrollers(); });
+      }).observe(article, { childList: true, subtree: true });
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();

@@ -216,6 +216,15 @@ def test_mathjax_only_on_pages_with_maths(parsed):
     assert "mathjax/tex-chtml.js" not in (built.HTML / "index.html").read_text(encoding="utf-8")
 
 
+def test_mathjax_assistive_features_are_on_and_served(parsed):
+    """Assistive MathML and the expression explorer are on by default, and the files the
+    explorer loads are served by the book (the browser test fails on any missing one)."""
+    text = (built.HTML / "chapters" / "ko" / "02_bptt_and_gradients.html").read_text(encoding="utf-8")
+    assert '"assistiveMml": true' in text and '"explorer": true' in text
+    for name in ("input/mml.js", "a11y/explorer.js", "a11y/sre.js", "sre/mathmaps/en.json"):
+        assert (built.HTML / "_static" / "mathjax" / name).is_file(), name
+
+
 SOLUTION_CELL = re.compile(r'<span class="c1"># @title (Solution|풀이)')
 
 
