@@ -5,6 +5,18 @@
   const lang = document.documentElement.lang === "ko" ? "ko" : "en";
   const POSITION = /^s(-[0-9]+)+$/;
 
+  // sphinx-copybutton has no Korean messages. Its script (loaded before this deferred one)
+  // keeps them in the global bindings `messages`, `locale`, `iconCopy` and `iconCheck`, and
+  // makes its buttons at DOMContentLoaded, after this runs: add Korean and select it.
+  if (lang === "ko" && typeof messages === "object" && typeof locale === "string" && !messages.ko) {
+    const en = messages.en;
+    messages.ko = { copy: "복사", copy_to_clipboard: "클립보드로 복사",
+                    copy_success: "복사했다", copy_failure: "복사하지 못했다" };
+    locale = "ko";  // eslint-disable-line no-global-assign
+    if (typeof iconCopy === "string") iconCopy = iconCopy.replace(en.copy_to_clipboard, messages.ko.copy_to_clipboard);
+    if (typeof iconCheck === "string") iconCheck = iconCheck.replace(en.copy_success, messages.ko.copy_success);
+  }
+
   // Language link: carry the position id of the section in view (s-2-3 names the
   // same section in both twins), so the reader lands where they were reading.
   function sectionInView() {

@@ -131,12 +131,19 @@ class _PageTranslations:
         return self.by_lang[self.lang].ngettext(singular, plural, n)
 
 
+# Entries of the themes' Korean catalogues that we word differently (a missing space).
+KO_FIXES = {"Fullscreen mode": "전체 화면으로 보기"}
+
+
 def _with_supplement(gettext_fn, lang: str):
-    """``gettext_fn``, falling back to ``KO_UI`` where a Korean catalogue has no entry."""
+    """``gettext_fn``, falling back to ``KO_UI`` where a Korean catalogue has no entry
+    (and taking ``KO_FIXES`` over the catalogue's own)."""
     if lang != "ko":
         return gettext_fn
 
     def translate(message):
+        if message in KO_FIXES:
+            return KO_FIXES[message]
         text = gettext_fn(message)
         return KO_UI.get(message, text) if text == message else text
 

@@ -25,13 +25,14 @@ from html import escape
 
 from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx.builders.html._assets import _JavaScript
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 HERE = Path(__file__).resolve().parent
 SOLUTION_TITLE = re.compile(r"^#\s*@title\s+(Solution|풀이)\b")
 SOLUTION_PROMPTS = {
     "en": ("Show solution", "Hide solution", "Result of the book's solution (the check above is yours):"),
-    "ko": ("풀이 보기", "풀이 숨기기", "책의 풀이로 실행한 결과 (위의 확인 결과가 독자의 것이다):"),
+    "ko": ("풀이 보기", "풀이 숨기기", "책의 풀이로 실행한 결과(바로 위의 확인 결과는 여러분의 코드로 낸 것이다):"),
 }
 
 
@@ -121,6 +122,24 @@ def _mathjax_only_where_needed(app, pagename, templatename, context, doctree) ->
     context["script_files"] = [a for a in context.get("script_files", []) if not is_mathjax(a)]
 
 
+def _explorer_off_on_korean_pages(app, pagename, templatename, context, doctree) -> None:
+    """MathJax's expression explorer speaks English only (its Speech Rule Engine has no Korean
+    rules) and, while on, labels every equation with that English speech and hides the
+    assistive MathML from screen readers; on a Korean page the reader's screen reader reads
+    the MathML in Korean instead, so the explorer stays off there (the reader can still
+    switch it on from MathJax's menu)."""
+    if not pagename.startswith("chapters/ko/"):
+        return
+    scripts = []
+    for asset in context.get("script_files", []):
+        body = str(getattr(asset, "attributes", {}).get("body", ""))
+        if "window.MathJax" in body and '"explorer": true' in body:
+            asset = _JavaScript("", body=body.replace('"explorer": true', '"explorer": false'),
+                                priority=getattr(asset, "priority", 500))
+        scripts.append(asset)
+    context["script_files"] = scripts
+
+
 def _config_inited(app, config) -> None:
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
 
@@ -131,5 +150,6 @@ def setup(app):
     app.add_node(HideCodeCellNode, override=True, html=(_visit_toggle, _depart_toggle))
     app.connect("doctree-resolved", _image_sizes)
     app.connect("html-page-context", _mathjax_only_where_needed, priority=950)
+    app.connect("html-page-context", _explorer_off_on_korean_pages, priority=960)
     app.add_js_file("rnnbook.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

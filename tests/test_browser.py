@@ -297,6 +297,19 @@ def test_figures_shrink_to_the_column_the_font_check_assumes(server, browser):
     assert wide and all(abs(w - plots.COLUMN_PX) <= 1 for w in wide), shown
 
 
+@pytest.mark.parametrize("lang, label, title", [("ko", "복사", "클립보드로 복사"),
+                                               ("en", "Copy", "Copy to clipboard")])
+def test_copy_buttons_speak_the_page_language(server, browser, lang, label, title):
+    """sphinx-copybutton has no Korean messages; rnnbook.js gives it Korean ones."""
+    ctx = _reader(browser, 1366)
+    page = ctx.new_page()
+    page.goto(f"{server}/chapters/{lang}/01_rnn.html", wait_until="load")
+    button = page.locator("button.copybtn").first
+    got = (button.get_attribute("data-tooltip"), button.locator("title").first.text_content())
+    ctx.close()
+    assert got == (label, title)
+
+
 def test_the_overflow_check_can_fail(server, browser):
     probe = built.HTML / "_rnnbook_wide.html"
     probe.write_text('<!DOCTYPE html><html><body><article class="bd-article" style="width:300px">'

@@ -217,10 +217,13 @@ def test_mathjax_only_on_pages_with_maths(parsed):
 
 
 def test_mathjax_assistive_features_are_on_and_served(parsed):
-    """Assistive MathML and the expression explorer are on by default, and the files the
+    """Assistive MathML is on, the expression explorer on English pages, and the files the
     explorer loads are served by the book (the browser test fails on any missing one)."""
-    text = (built.HTML / "chapters" / "ko" / "02_bptt_and_gradients.html").read_text(encoding="utf-8")
-    assert '"assistiveMml": true' in text and '"explorer": true' in text
+    en = (built.HTML / "chapters" / "en" / "02_bptt_and_gradients.html").read_text(encoding="utf-8")
+    ko = (built.HTML / "chapters" / "ko" / "02_bptt_and_gradients.html").read_text(encoding="utf-8")
+    assert '"assistiveMml": true' in en and '"explorer": true' in en
+    # English-only speech would label Korean equations: Korean pages keep the MathML instead.
+    assert '"assistiveMml": true' in ko and '"explorer": false' in ko and '"explorer": true' not in ko
     for name in ("input/mml.js", "a11y/explorer.js", "a11y/sre.js", "sre/mathmaps/en.json"):
         assert (built.HTML / "_static" / "mathjax" / name).is_file(), name
 
