@@ -335,11 +335,13 @@ class RecordedRuns:
 
     def _found(self, model: str, length: int) -> list:
         if model not in self.models:
-            raise KeyError(f"{model!r} is not a model of the record; its models are: "
-                           f"{', '.join(map(repr, self.models))}")
+            known = ", ".join(map(repr, self.models))
+            raise KeyError(v.say(f"{model!r} is not a model of the record; its models are: {known}",
+                                 f"기록에 {model!r} 모델은 없습니다. 있는 모델: {known}"))
         if length not in self.lengths:
-            raise KeyError(f"length {length!r} is not in the record; its lengths are "
-                           f"{list(self.lengths)}")
+            raise KeyError(v.say(f"length {length!r} is not in the record; its lengths are "
+                                 f"{list(self.lengths)}",
+                                 f"기록에 길이 {length!r}는 없습니다. 있는 길이: {list(self.lengths)}"))
         return [r for r in self.runs if r["model"] == model and r["length"] == length]
 
     def solved(self, model: str, length: int) -> tuple:
@@ -378,12 +380,15 @@ def recorded_adding_runs(path: str | Path | None = None) -> RecordedRuns:
     raw = json.loads(text)
     missing = [k for k in _RECORD_KEYS if k not in raw]
     if missing:
-        raise ValueError(f"{where} is not a record of benchmarks/adding_protocol.py: it lacks "
-                         f"{', '.join(missing)}")
+        raise ValueError(v.say(f"{where} is not a record of benchmarks/adding_protocol.py: it "
+                               f"lacks {', '.join(missing)}",
+                               f"{where}는 benchmarks/adding_protocol.py의 기록이 아닙니다. 빠진 "
+                               f"항목: {', '.join(missing)}"))
     for i, run in enumerate(raw["runs"]):
         lacking = [k for k in _RUN_KEYS if k not in run]
         if lacking:
-            raise ValueError(f"{where}: run {i} lacks {', '.join(lacking)}")
+            raise ValueError(v.say(f"{where}: run {i} lacks {', '.join(lacking)}",
+                                   f"{where}: 실행 {i}에 빠진 항목: {', '.join(lacking)}"))
     return RecordedRuns(**{k: raw[k] for k in _RECORD_KEYS if k not in ("lengths", "seeds", "runs")},
                         lengths=tuple(raw["lengths"]), seeds=tuple(raw["seeds"]),
                         runs=tuple(raw["runs"]))

@@ -352,36 +352,46 @@ choice(
     question={
         "en": ("Before any training, with PyTorch's default initialisation (H = 32), an RNN, "
                "an LSTM and a GRU read the same batch of adding-problem sequences of length "
-               "T = 40. Which of them passes the most gradient back to the first step, "
+               "T = 40. How much of the gradient at the last step reaches the first one, "
                "measured by the ratio ‖∂L/∂h_1‖ / ‖∂L/∂h_40‖?"),
         "ko": ("학습을 시작하기 전, PyTorch의 기본 초기화(H = 32) 그대로인 RNN, LSTM, GRU가 길이 "
                "T = 40인 덧셈 문제 시퀀스로 이루어진 같은 배치를 읽는다. 비율 "
-               "‖∂L/∂h_1‖ / ‖∂L/∂h_40‖로 잴 때, 첫 시간 단계까지 기울기를 가장 많이 돌려보내는 "
-               "모델은 무엇인가?"),
+               "‖∂L/∂h_1‖ / ‖∂L/∂h_40‖로 잴 때, 마지막 시간 단계의 기울기 가운데 얼마가 첫 "
+               "시간 단계까지 돌아오는가?"),
     },
     options=[
-        _opt("a", "The LSTM, by orders of magnitude: its cell state carries the gradient back.",
-             "LSTM이 몇 자릿수나 앞선다: 셀 상태가 기울기를 실어 나른다.",
+        _opt("a", "Only the LSTM keeps a usable share (10⁻² or more): its cell state carries "
+             "the gradient back.",
+             "LSTM만 쓸 만한 몫(10⁻² 이상)을 돌려보낸다: 셀 상태가 기울기를 실어 나른다.",
              "The cell state's direct path multiplies the gradient by f at every time step, "
              "and at initialisation every forget gate lies between {f_lo} and {f_hi}: even "
-             "{f_hi}³⁹ is only {f_path}. The LSTM's ratio is at most {lstm}. The path carries "
-             "the gradient only once f is close to 1.",
+             "{f_hi}³⁹ is only {f_path}. The LSTM's ratio is at most {lstm} (the GRU's {gru}, "
+             "the RNN's {rnn}). The path carries the gradient only once f is close to 1.",
              "셀 상태의 직접 경로는 시간 단계마다 기울기에 f를 곱하는데, 초기화 직후의 망각 "
              "게이트는 모두 {f_lo}–{f_hi} 범위에 있습니다. {f_hi}³⁹만 해도 {f_path}에 "
-             "불과합니다. LSTM의 비율은 가장 커도 {lstm}입니다. 이 경로는 f가 1에 가까워진 "
-             "뒤에야 기울기를 실어 나릅니다."),
-        _opt("b", "The GRU: its update gate z lets h_{{t−1}} through unchanged.",
-             "GRU: 갱신 게이트 z가 h_{{t−1}}을 그대로 통과시킨다.",
+             "불과합니다. LSTM의 비율은 가장 커도 {lstm}입니다(GRU는 {gru}, RNN은 {rnn}). 이 "
+             "경로는 f가 1에 가까워진 뒤에야 기울기를 실어 나릅니다."),
+        _opt("b", "Only the GRU keeps a usable share (10⁻² or more): its update gate z lets "
+             "h_{{t−1}} through unchanged.",
+             "GRU만 쓸 만한 몫(10⁻² 이상)을 돌려보낸다: 갱신 게이트 z가 h_{{t−1}}을 그대로 "
+             "통과시킨다.",
              "h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}} passes h_{{t−1}} on scaled by z, and at "
-             "initialisation every update gate lies between {z_lo} and {z_hi}: even {z_hi}³⁹ "
-             "is only {z_path}. The GRU's ratio is at most {gru}, far too small to matter.",
+             "initialisation every update gate lies between {z_lo} and {z_hi}, so along that "
+             "path alone even {z_hi}³⁹ is only {z_path}. The GRU's ratio, with the paths "
+             "through n and the gates, is at most {gru} (the RNN's {rnn}, the LSTM's {lstm}): "
+             "far below 10⁻⁵.",
              "h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}은 h_{{t−1}}에 z를 곱해 넘기는데, 초기화 직후의 "
-             "갱신 게이트는 모두 {z_lo}–{z_hi} 범위에 있습니다. {z_hi}³⁹만 해도 {z_path}에 "
-             "불과합니다. GRU의 비율은 가장 커도 {gru}로, 의미 있는 크기가 아닙니다."),
-        _opt("c", "None of them: in all three, less than 10⁻⁵ of the gradient reaches h_1.",
-             "어느 모델도 아니다: 세 모델 모두 기울기의 10⁻⁵배도 h_1에 닿지 않는다.", "", ""),
-        _opt("d", "The RNN: it has no gates that multiply the gradient by numbers below 1.",
-             "RNN: 기울기에 1보다 작은 수를 곱하는 게이트가 없다.",
+             "갱신 게이트는 모두 {z_lo}–{z_hi} 범위에 있어서, 그 경로만 따지면 {z_hi}³⁹도 "
+             "{z_path}에 불과합니다. n과 게이트를 거치는 경로까지 더한 GRU의 비율도 가장 커야 "
+             "{gru}로(RNN은 {rnn}, LSTM은 {lstm}) 10⁻⁵에 한참 못 미칩니다."),
+        _opt("c", "None keeps a usable share: in all three, less than 10⁻⁵ of the gradient "
+             "reaches h_1.",
+             "어느 모델도 쓸 만한 몫을 돌려보내지 못한다: 세 모델 모두 기울기의 10⁻⁵배도 h_1에 "
+             "닿지 않는다.", "", ""),
+        _opt("d", "Only the RNN keeps a usable share (10⁻² or more): it has no gates that "
+             "multiply the gradient by numbers below 1.",
+             "RNN만 쓸 만한 몫(10⁻² 이상)을 돌려보낸다: 기울기에 1보다 작은 수를 곱하는 "
+             "게이트가 없다.",
              "Without gates, every time step multiplies the gradient by W_hh and the tanh "
              "derivative (chapter 02), and that shrinks it too. The RNN's ratio is at most "
              "{rnn}.",
