@@ -9,11 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-import book  # noqa: E402
-
-# Before anything computes: the same floating-point code paths as the run that stored the
-# outputs, here and in every kernel nbval starts (see book.REPRODUCIBLE_ENV).
-book.pin_numerics()
+# The numerics are pinned by the repository's root conftest.py (book.pin_numerics).
 
 
 def require_or_skip(reason: str) -> None:
