@@ -65,7 +65,7 @@ def hygiene(path: Path) -> list[str]:
     if not cells:
         return [f"{rel(path)}: no code cells"]
     first_i, first = cells[0]
-    if book.source(first) != book.bootstrap_source():
+    if book.source(first) != book.bootstrap_source(lang):
         problems.append(
             f"{where(path, first_i)}: first code cell is not the Colab bootstrap cell built from "
             "_config.yml (run `python tools/book.py bootstrap`)"

@@ -22,7 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("ko", "en")
-BOOTSTRAP_TITLE = "# @title Colab: install rnnbook (does nothing outside Colab)"
+# The bootstrap cell's Colab form title, in the notebook's language (the rest of the cell is
+# the same code in both twins).
+BOOTSTRAP_TITLE = {
+    "en": "# @title Colab: install rnnbook (does nothing outside Colab)",
+    "ko": "# @title Colab: rnnbook 설치 (Colab 밖에서는 아무 일도 하지 않는다)",
+}
+BOOTSTRAP_PREFIX = "# @title Colab"
 
 
 def repository_url() -> str:
@@ -34,12 +40,13 @@ def repository_url() -> str:
     return m.group(1).rstrip("/")
 
 
-def bootstrap_source() -> str:
-    """Source of the first code cell of every chapter, identical in both languages."""
+def bootstrap_source(lang: str = "en") -> str:
+    """Source of the first code cell of every chapter: the same code in both languages,
+    under a form title in ``lang``."""
     url = repository_url()
     return "\n".join(
         [
-            BOOTSTRAP_TITLE,
+            BOOTSTRAP_TITLE[lang],
             "import sys",
             "",
             'if "google.colab" in sys.modules:',
@@ -63,11 +70,12 @@ def source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def set_bootstrap(nb: dict) -> None:
-    """Make the first code cell the canonical bootstrap cell, hidden as a Colab form."""
+def set_bootstrap(nb: dict, lang: str = "en") -> None:
+    """Make the first code cell the canonical bootstrap cell (title in ``lang``), hidden as a
+    Colab form."""
     cells = code_cells(nb)
-    text = bootstrap_source()
-    if cells and source(cells[0][1]).startswith(BOOTSTRAP_TITLE.split(":")[0]):
+    text = bootstrap_source(lang)
+    if cells and source(cells[0][1]).startswith(BOOTSTRAP_PREFIX):
         cell = cells[0][1]
         cell["source"] = text
     else:
@@ -152,7 +160,7 @@ def execute(path: Path, timeout: int = 600) -> float:
 
     pin_numerics()
     nb = nbformat.read(path, as_version=4)
-    set_bootstrap(nb)
+    set_bootstrap(nb, path.parent.name)
     start = time.perf_counter()
     client = NotebookClient(
         nb,
@@ -308,7 +316,7 @@ def main(argv: list[str]) -> int:
 
         for path in notebooks():
             nb = nbformat.read(path, as_version=4)
-            set_bootstrap(nb)
+            set_bootstrap(nb, path.parent.name)
             set_book_metadata(nb, path.parent.name)
             nbformat.write(nb, path)
         return 0
