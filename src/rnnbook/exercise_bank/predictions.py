@@ -341,8 +341,8 @@ def _settle_init_gradient():
     steps = 39  # h_40 back to h_1
     facts = {cell: f"{largest[cell]:.0e}" for cell in ratio}
     facts.update(n=len(SEEDS), per_step=f"{largest[top] ** (1 / steps):.2f}",
-                 f_lo=f"{gate['lstm'][0]:.2f}", f_hi=f"{gate['lstm'][2]:.2f}",
-                 z_lo=f"{gate['gru'][0]:.2f}", z_hi=f"{gate['gru'][2]:.2f}",
+                 f_lo=f"{gate['lstm'][0]:.3f}", f_hi=f"{gate['lstm'][2]:.3f}",
+                 z_lo=f"{gate['gru'][0]:.3f}", z_hi=f"{gate['gru'][2]:.3f}",
                  f_path=f"{gate['lstm'][2] ** steps:.0e}", z_path=f"{gate['gru'][2] ** steps:.0e}")
     return label, facts
 
@@ -382,7 +382,7 @@ choice(
              "far below 10⁻⁵.",
              "h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}은 h_{{t−1}}에 z를 곱해 넘기는데, 초기화 직후의 "
              "갱신 게이트는 모두 {z_lo}–{z_hi} 범위에 있어서, 그 경로만 따지면 {z_hi}³⁹도 "
-             "{z_path}에 불과합니다. n과 게이트를 거치는 경로까지 더한 GRU의 비율도 가장 커야 "
+             "{z_path}에 불과합니다. n과 게이트를 거치는 경로까지 더한 GRU의 비율은 가장 커도 "
              "{gru}로(RNN은 {rnn}, LSTM은 {lstm}) 10⁻⁵에 한참 못 미칩니다."),
         _opt("c", "None keeps a usable share: in all three, less than 10⁻⁵ of the gradient "
              "reaches h_1.",
@@ -408,8 +408,8 @@ choice(
                "keep the gradient alive by themselves; they must first open, which "
                "training does (a forget-gate bias of 1 opens the LSTM's path in part before "
                "training: chapter 03)."),
-        "ko": ("모델마다 시드 {n}개로 측정하면 비율은 RNN이 가장 커도 {rnn}, LSTM이 {lstm}, "
-               "GRU가 {gru}입니다. 가장 큰 값이라도 기울기가 시간 단계마다 약 {per_step}배로 "
+        "ko": ("모델마다 시드 {n}개로 측정한 비율의 최댓값은 RNN {rnn}, LSTM {lstm}, "
+               "GRU {gru}입니다. 가장 큰 값이라도 기울기가 시간 단계마다 약 {per_step}배로 "
                "줄어든다는 뜻입니다. 초기화 직후의 게이트는 1/2 근처에 있어서(f는 {f_lo}–"
                "{f_hi}, z는 {z_lo}–{z_hi}) 게이트가 열어 둘 수 있는 경로도 함께 줄어듭니다. "
                "게이트가 있다고 기울기가 저절로 살아남지는 않습니다. 게이트가 먼저 "
