@@ -248,16 +248,16 @@ class AddingGrid:
     lengths: tuple
     seeds: tuple
 
+    def _outcomes(self, label: str, length: int) -> list:
+        return [(r.solved, r.updates) for r in (self.runs[label, length, s] for s in self.seeds)]
+
     def solved(self, label: str, length: int) -> tuple:
         """(runs solved, runs) for one model and length."""
-        found = [self.runs[label, length, s] for s in self.seeds]
-        return sum(r.solved for r in found), len(found)
+        return _solved(self._outcomes(label, length))
 
     def median_updates(self, label: str, length: int) -> float | None:
         """Median updates to solve over the solved runs of one model and length; None if none."""
-        done = [self.runs[label, length, s].updates for s in self.seeds
-                if self.runs[label, length, s].solved]
-        return float(statistics.median(done)) if done else None
+        return _median_updates(self._outcomes(label, length))
 
     def table(self, names: dict | None = None) -> str:
         """Solved counts as text: one row per model, one column per length.
@@ -304,6 +304,18 @@ def adding_grid(models, lengths, seeds, **changes) -> AddingGrid:
     return AddingGrid(runs, tuple(models), lengths, seeds)
 
 
+def _solved(outcomes) -> tuple:
+    """(runs solved, runs) of ``(solved, updates)`` pairs: one rule for runs made here
+    (:class:`AddingGrid`) and runs read from a record (:class:`RecordedRuns`)."""
+    return sum(bool(solved) for solved, _ in outcomes), len(outcomes)
+
+
+def _median_updates(outcomes) -> float | None:
+    """Median updates over the solved runs of ``(solved, updates)`` pairs; None if none."""
+    done = [updates for solved, updates in outcomes if solved]
+    return float(statistics.median(done)) if done else None
+
+
 RECORD = "adding_protocol_t100.json"  # in rnnbook/data, written by benchmarks/adding_protocol.py
 _RECORD_KEYS = ("command", "date", "machine", "torch", "threads", "protocol", "models",
                 "lengths", "seeds", "runs")
@@ -346,8 +358,7 @@ class RecordedRuns:
 
     def solved(self, model: str, length: int) -> tuple:
         """(runs solved, runs) for one model and length."""
-        found = self._found(model, length)
-        return sum(r["solved"] for r in found), len(found)
+        return _solved([(r["solved"], r["updates"]) for r in self._found(model, length)])
 
     def solved_seeds(self, model: str, length: int) -> tuple:
         """The seeds whose run of this model and length was solved, in order."""
@@ -355,8 +366,7 @@ class RecordedRuns:
 
     def median_updates(self, model: str, length: int) -> float | None:
         """Median updates to solve over the solved runs; None if none was solved."""
-        done = [r["updates"] for r in self._found(model, length) if r["solved"]]
-        return float(statistics.median(done)) if done else None
+        return _median_updates([(r["solved"], r["updates"]) for r in self._found(model, length)])
 
     def protocol_differences(self) -> dict:
         """``{name: (recorded, current default)}`` for every setting of :class:`Protocol`

@@ -1,7 +1,8 @@
 """Prediction exercises of chapters 01–05: predict an experiment's outcome, then run it.
 
-Each id is answered with a zero-argument function returning an option's label; the outcome is measured by package code when the
-check runs (:mod:`rnnbook.exercises._predict`). All experiments take well under a second.
+Each id is answered with a zero-argument function returning an option's label; the outcome
+is measured by package code when the check runs (:mod:`rnnbook.exercises._predict`). All
+experiments take well under a second.
 (The framework's numeric predictions, :func:`rnnbook.exercises._predict.number`, are used
 by no chapter at present.)
 
